@@ -1,0 +1,58 @@
+-- Installation: schema, roles, privileges, pinned search_path, comments.
+CREATE EXTENSION buying_group;
+
+-- a second CREATE fails cleanly
+CREATE EXTENSION buying_group;
+
+-- the roles exist and the admin is a reader too
+SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'buying_group_%' ORDER BY 1;
+SELECT pg_has_role('buying_group_admin', 'buying_group_reader', 'MEMBER') AS admin_reads;
+
+-- every SQL and PL/pgSQL function pins its search_path (expect none listed)
+SELECT p.proname
+  FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+ WHERE p.pronamespace = 'buying_group'::regnamespace
+   AND l.lanname IN ('sql', 'plpgsql')
+   AND NOT coalesce(p.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'], false);
+
+-- PUBLIC can execute nothing and read nothing (expect none listed)
+SELECT p.oid::regprocedure
+  FROM pg_proc p
+ WHERE p.pronamespace = 'buying_group'::regnamespace
+   AND has_function_privilege('public', p.oid, 'EXECUTE');
+SELECT c.relname
+  FROM pg_class c
+ WHERE c.relnamespace = 'buying_group'::regnamespace AND c.relkind IN ('r', 'v')
+   AND has_table_privilege('public', c.oid, 'SELECT');
+
+-- readers match but do not configure; admins configure
+SELECT has_function_privilege('buying_group_reader', 'buying_group.match_role(text, record)', 'EXECUTE') AS reader_matches,
+       has_function_privilege('buying_group_reader', 'buying_group.create_template(text, text, text)', 'EXECUTE') AS reader_configures,
+       has_function_privilege('buying_group_admin', 'buying_group.create_template(text, text, text)', 'EXECUTE') AS admin_configures,
+       has_table_privilege('buying_group_reader', 'buying_group.template_role', 'INSERT') AS reader_writes,
+       has_table_privilege('buying_group_admin', 'buying_group.template_role', 'TRUNCATE') AS admin_truncates;
+
+-- no SECURITY DEFINER function
+SELECT proname FROM pg_proc WHERE pronamespace = 'buying_group'::regnamespace AND prosecdef;
+
+-- every public function and view, and every view column, has a comment (expect none listed)
+SELECT p.oid::regprocedure
+  FROM pg_proc p
+ WHERE p.pronamespace = 'buying_group'::regnamespace
+   AND p.prorettype <> 'trigger'::regtype
+   AND obj_description(p.oid, 'pg_proc') IS NULL;
+SELECT c.relname, a.attname
+  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+ WHERE c.relnamespace = 'buying_group'::regnamespace AND c.relkind = 'v'
+   AND (obj_description(c.oid, 'pg_class') IS NULL OR col_description(c.oid, a.attnum) IS NULL);
+
+-- the catalog tables are configuration: pg_dump keeps the user's rows
+SELECT unnest(extconfig)::regclass AS dumped, unnest(extcondition) AS condition
+  FROM pg_extension WHERE extname = 'buying_group' ORDER BY 1::text;
+
+-- a pre-existing schema named buying_group makes installation fail
+DROP EXTENSION buying_group;
+CREATE SCHEMA buying_group;
+CREATE EXTENSION buying_group;
+DROP SCHEMA buying_group;
+CREATE EXTENSION buying_group;

@@ -1,0 +1,23 @@
+#!/bin/bash
+# Runs inside a throw-away cluster (pg_virtualenv sets PGHOST and friends):
+# every test suite, counted into one closing line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+
+echo "== pg_regress"
+make -s installcheck PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config 2>&1 | tee regress.log
+ok=$(grep -cE '\.\.\. ok' regress.log || true)
+bad=$(grep -cE '\.\.\. FAILED|failed \(ignored\)' regress.log || true)
+passed=$((passed + ok))
+failed=$((failed + bad))
+if [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then
+    echo "pg_regress ran no test"
+    failed=$((failed + 1))
+fi
+[ -f regression.diffs ] && head -200 regression.diffs
+rm -f regress.log
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
