@@ -234,6 +234,8 @@ static void
 pg_attribute_noreturn()
 type_mismatch(AttrSlot *slot, RuleNode *leaf, const RuleConst *c, const char *path)
 {
+	const char *given = c->kind == RC_STRING ? "a string"
+		: c->kind == RC_NUMBER ? "a number" : "a boolean";
 	const char *want;
 
 	switch (slot->kind)
@@ -241,25 +243,28 @@ type_mismatch(AttrSlot *slot, RuleNode *leaf, const RuleConst *c, const char *pa
 		case VK_INT:
 		case VK_FLOAT:
 		case VK_NUMERIC:
-			want = "numbers";
+		case VK_JSON_PATH:
+			want = "a number";
 			break;
 		case VK_DATE:
 		case VK_TIMESTAMP:
-			want = "ISO 8601 date strings";
+			want = "an ISO 8601 date string";
 			break;
 		case VK_BOOL:
 			want = "true or false";
 			break;
 		default:
-			want = rule_op_class(leaf->op) == OPC_ORDER ? "nothing: it is not a number or a date"
-				: "strings";
+			want = "a string";
 			break;
 	}
-	rule_invalid(path, "Match the value to the column's type, or use a text operator such as contains.",
-				 "operator %s cannot compare %s with %s; it compares it with %s",
-				 rule_op_name(leaf->op), slot_description(slot),
-				 c->kind == RC_STRING ? "a string" : c->kind == RC_NUMBER ? "a number" : "a boolean",
-				 want);
+	if (rule_op_class(leaf->op) == OPC_ORDER &&
+		(slot->kind == VK_TEXT || slot->kind == VK_OTHER || slot->kind == VK_BOOL))
+		rule_invalid(path, "Use eq, in, contains or starts_with on text; gt, lt and between on numbers and dates.",
+					 "operator %s compares numbers and dates, and %s is neither",
+					 rule_op_name(leaf->op), slot_description(slot));
+	rule_invalid(path, "Write the value in the column's type, or use a text operator such as contains.",
+				 "operator %s compares %s with %s, not %s",
+				 rule_op_name(leaf->op), slot_description(slot), want, given);
 }
 
 /* JSON path of a leaf's i-th constant. */
