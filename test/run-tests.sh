@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 . test/deps.sh
 ensure_deps
 build_and_install
-pg_virtualenv -v 15 bash test/suites.sh
+pg_virtualenv -t -v 15 bash test/suites.sh

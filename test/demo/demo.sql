@@ -1,0 +1,433 @@
+-- buying_group: the built-in demo (run by test/demo.sh in a throw-away cluster).
+--
+-- The story for a newcomer: a CRM with accounts and persons, a role template
+-- written in the rule language, title normalisation, role matching with
+-- explanations, and an ad-hoc look at which accounts miss which roles.
+-- Everything is deterministic (setseed, ORDER BY), so two runs print the same.
+
+\set ON_ERROR_STOP 1
+\set SHOW_CONTEXT never
+\pset null '(null)'
+SET client_min_messages = warning;
+SET max_parallel_workers_per_gather = 0;   -- random() draws in one fixed order
+
+-- Re-runnable on the same database (the throw-away cluster starts empty anyway).
+DROP SCHEMA IF EXISTS crm CASCADE;
+DROP EXTENSION IF EXISTS buying_group CASCADE;
+
+\echo
+\echo '=============================================================================='
+\echo ' buying_group demo: buying groups for B2B marketing, inside PostgreSQL'
+\echo '=============================================================================='
+\echo
+\echo '== 1. The extension and a CRM: 2,000 accounts, 8,000 persons with messy job titles'
+\echo
+
+CREATE EXTENSION buying_group;
+
+CREATE SCHEMA crm;
+
+CREATE TABLE crm.account (
+    account_key  text PRIMARY KEY,          -- XDM sourceKey, e.g. 1001@acme.Marketo
+    account_name text NOT NULL,
+    industry     text,
+    employees    integer,
+    country      text,
+    website      text
+);
+
+CREATE TABLE crm.person (
+    person_key  text PRIMARY KEY,
+    account_key text NOT NULL REFERENCES crm.account,
+    first_name  text,
+    last_name   text,
+    email       text,
+    job_title   text,
+    seniority   text,
+    department  text,
+    country     text,
+    attributes  jsonb NOT NULL DEFAULT '{}'
+);
+CREATE INDEX ON crm.person (account_key);
+
+\o /dev/null
+SELECT setseed(0.42);
+\o
+
+-- Company names: 50 brands x 40 business words, shuffled by a bijection of 0..1999.
+INSERT INTO crm.account
+SELECT (1000 + i) || '@acme.Marketo',
+       brand[1 + c.k % 50] || ' ' || biz[1 + c.k / 50] || ' ' || suffix[c.s],
+       industry[1 + c.k / 50],
+       c.employees,
+       c.country,
+       'www.' || lower(brand[1 + c.k % 50] || biz[1 + c.k / 50]) || tld
+  FROM generate_series(1, 2000) i
+ CROSS JOIN LATERAL (SELECT (i * 7919) % 2000 AS k,
+                            (ARRAY['US','US','US','US','GB','GB','DE','DE','FR','NL','CA','AU','IN','JP','BR','SE'])
+                              [1 + floor(random() * 16)::int] AS country,
+                            1 + floor(random() * 8)::int AS s,
+                            round(exp(ln(20) + random() * ln(5000)))::int AS employees   -- 20 .. 100,000, log-uniform
+                    ) c
+ CROSS JOIN LATERAL (SELECT CASE c.country WHEN 'GB' THEN '.co.uk' WHEN 'DE' THEN '.de' WHEN 'FR' THEN '.fr'
+                            WHEN 'NL' THEN '.nl' WHEN 'JP' THEN '.co.jp' WHEN 'BR' THEN '.com.br'
+                            WHEN 'SE' THEN '.se' ELSE '.com' END AS tld) t
+ CROSS JOIN (SELECT
+   ARRAY['Acme','Globex','Initech','Umbrella','Stark','Wayne','Hooli','Vandelay','Soylent','Tyrell',
+         'Cyberdyne','Wonka','Aperture','Oscorp','Massive','Pied Piper','Dunder','Gringotts','Nakatomi','Monarch',
+         'Northwind','Contoso','Fabrikam','Wingtip','Litware','Tailspin','Adatum','Proseware','Lucerne','Fourth Coffee',
+         'Blue Yonder','Bluth','Sterling','Prestige','Kramerica','Gekko','Cogswell','Spacely','Vehement','Sirius',
+         'Zorg','Weyland','Yoyodyne','Ollivander','Krusty','Duff','Oceanic','Rekall','Virtucon','Abstergo'] AS brand,
+   ARRAY['Systems','Software','Analytics','Cloud','Networks','Security','Data','Labs','Robotics','Semiconductors',
+         'Health','Pharma','Biotech','Medical','Bank','Capital','Insurance','Payments','Retail','Foods',
+         'Beverages','Apparel','Logistics','Freight','Airlines','Motors','Energy','Solar','Utilities','Mining',
+         'Manufacturing','Industries','Chemicals','Construction','Telecom','Media','Publishing','Games','Consulting','Education'] AS biz,
+   ARRAY['Software','Software','Software','Software','Software','Software','Software','Software','Software','Hardware',
+         'Healthcare','Healthcare','Healthcare','Healthcare','Financial Services','Financial Services','Financial Services','Financial Services','Retail','Consumer Goods',
+         'Consumer Goods','Consumer Goods','Transportation','Transportation','Transportation','Automotive','Energy','Energy','Energy','Mining',
+         'Manufacturing','Manufacturing','Manufacturing','Construction','Telecommunications','Media','Media','Media','Professional Services','Education'] AS industry,
+   ARRAY['Inc.','Corp.','LLC','Ltd','GmbH','AG','plc','Group'] AS suffix) words
+ ORDER BY i;
+
+-- Job titles as they come out of a CRM: abbreviations, punctuation, stray blanks.
+-- weight = how often the title appears.
+CREATE TEMP TABLE title_pool (id serial, title text, seniority text, department text, level int, weight int);
+INSERT INTO title_pool (title, seniority, department, level, weight) VALUES
+  ('Chief Technology Officer', 'C-Level', 'Engineering', 5, 3), ('CTO', 'C-Level', 'Engineering', 5, 3),
+  ('Chief Information Officer', 'C-Level', 'IT', 5, 2),         ('CIO', 'C-Level', 'IT', 5, 2),
+  ('CEO & Co-Founder', 'C-Level', 'Executive', 5, 2),           ('CFO', 'C-Level', 'Finance', 5, 2),
+  ('Chief Marketing Officer', 'C-Level', 'Marketing', 5, 1),    ('CISO', 'C-Level', 'Security', 5, 1),
+  ('Sr. VP, Eng.', 'VP', 'Engineering', 4, 2),                  ('SVP Engineering', 'VP', 'Engineering', 4, 2),
+  ('VP of Engineering', 'VP', 'Engineering', 4, 3),             ('Vice President, IT', 'VP', 'IT', 4, 2),
+  ('VP IT Infrastructure', 'VP', 'IT', 4, 2),                   ('EVP Operations', 'VP', 'Operations', 4, 1),
+  ('VP Marketing', 'VP', 'Marketing', 4, 3),                    ('VP Finance', 'VP', 'Finance', 4, 2),
+  ('VP, Global Procurement', 'VP', 'Procurement', 4, 1),        ('AVP Sales', 'VP', 'Sales', 4, 2),
+  ('Director of Procurement', 'Director', 'Procurement', 3, 3), ('Dir. IT Operations', 'Director', 'IT', 3, 3),
+  ('Director, Software Engineering', 'Director', 'Engineering', 3, 4),
+  ('Head of IT Infrastructure', 'Director', 'IT', 3, 3),        ('Head of Data', 'Director', 'Data', 3, 2),
+  ('Director of Marketing', 'Director', 'Marketing', 3, 3),     ('Sales Director EMEA', 'Director', 'Sales', 3, 2),
+  ('Finance Director', 'Director', 'Finance', 3, 2),            ('Head of Security', 'Director', 'Security', 3, 2),
+  ('IT Manager', 'Manager', 'IT', 2, 6),                        ('Engineering Manager', 'Manager', 'Engineering', 2, 5),
+  ('Marketing Ops Mgr', 'Manager', 'Marketing', 2, 3),          ('Procurement Manager', 'Manager', 'Procurement', 2, 3),
+  ('Mgr, Data Platform', 'Manager', 'Data', 2, 2),              ('Product Manager', 'Manager', 'Product', 2, 4),
+  ('Sales Manager', 'Manager', 'Sales', 2, 3),                  ('HR Manager', 'Manager', 'HR', 2, 2),
+  ('Team Lead, DevOps', 'Manager', 'Engineering', 2, 2),
+  ('Software Engineer', 'Individual Contributor', 'Engineering', 1, 10),
+  ('Sr. Software Engineer', 'Individual Contributor', 'Engineering', 1, 6),
+  ('Senior Software Engineer', 'Individual Contributor', 'Engineering', 1, 4),
+  (' data analyst ', 'Individual Contributor', 'Data', 1, 4),   ('Data Analyst', 'Individual Contributor', 'Data', 1, 4),
+  ('Data Scientist', 'Individual Contributor', 'Data', 1, 3),   ('Systems Administrator', 'Individual Contributor', 'IT', 1, 4),
+  ('Sys Admin', 'Individual Contributor', 'IT', 1, 2),          ('DevOps Engineer', 'Individual Contributor', 'Engineering', 1, 4),
+  ('Solutions Architect', 'Individual Contributor', 'Engineering', 1, 3),
+  ('Network Engineer', 'Individual Contributor', 'IT', 1, 3),   ('Marketing Specialist', 'Individual Contributor', 'Marketing', 1, 4),
+  ('Account Executive', 'Individual Contributor', 'Sales', 1, 5), ('Buyer', 'Individual Contributor', 'Procurement', 1, 2),
+  ('Accountant', 'Individual Contributor', 'Finance', 1, 3),    ('Recruiter', 'Individual Contributor', 'HR', 1, 2),
+  ('Executive Assistant', 'Individual Contributor', 'Executive', 1, 2),
+  ('Intern', 'Individual Contributor', NULL, 1, 1),
+  ('', NULL, NULL, 1, 1),                                       (NULL, NULL, NULL, 1, 1);
+
+-- One row per unit of weight, numbered: drawing n uniformly picks titles by weight.
+CREATE TEMP TABLE title_draw AS
+SELECT row_number() OVER (ORDER BY tp.id, g) AS n, tp.*
+  FROM title_pool tp, generate_series(1, tp.weight) g;
+
+-- Larger accounts have more persons in the CRM: each account is drawn with weight
+-- log10(employees), rounded up (2 .. 5).
+CREATE TEMP TABLE account_draw AS
+SELECT row_number() OVER (ORDER BY account_key COLLATE "C", g) AS n, account_key
+  FROM crm.account, generate_series(1, ceil(log(employees))::int) g;
+
+-- Persons: the first 2,000 one per account, the other 6,000 drawn by account size.
+INSERT INTO crm.person
+SELECT (200000 + i) || '@acme.Marketo',
+       a.account_key,
+       fn, ln,
+       lower(fn || '.' || replace(replace(ln, '''', ''), 'ü', 'ue')) || '@'
+         || CASE WHEN r4 < 0.05 THEN 'gmail.com' ELSE substr(a.website, 5) END,
+       -- messy casing and stray blanks on top of the title's own messiness
+       CASE WHEN d.title IS NULL THEN NULL
+            WHEN r1 < 0.06 THEN upper(d.title)
+            WHEN r1 < 0.12 THEN lower(d.title)
+            WHEN r1 < 0.16 THEN d.title || '  '
+            ELSE d.title END,
+       CASE WHEN r2 < 0.12 THEN NULL ELSE d.seniority END,          -- seniority often missing
+       CASE WHEN r2 > 0.95 THEN NULL ELSE d.department END,
+       CASE WHEN r5 < 0.9 THEN a.country ELSE 'US' END,
+       CASE WHEN r3 < 0.04 THEN '{}'::jsonb                          -- no enrichment for some
+            ELSE jsonb_build_object(
+                   'seniority_level', least(5, greatest(1, d.level + CASE WHEN r3 < 0.10 THEN -1 WHEN r3 > 0.95 THEN 1 ELSE 0 END)),
+                   'budget_owner', r6 < CASE d.level WHEN 5 THEN 0.75 WHEN 4 THEN 0.55 WHEN 3 THEN 0.30
+                                                           WHEN 2 THEN 0.10 ELSE 0.02 END)
+       END
+  FROM generate_series(1, 8000) i
+ CROSS JOIN LATERAL (SELECT CASE WHEN i > 2000
+                                 THEN 1 + floor(random() * (SELECT count(*) FROM account_draw))::int
+                            END AS acc_draw,
+                            (ARRAY['James','Mary','Robert','Patricia','John','Jennifer','Michael','Linda','David','Elizabeth',
+                                   'William','Barbara','Richard','Susan','Joseph','Jessica','Thomas','Sarah','Carlos','Karen',
+                                   'Wei','Priya','Hiroshi','Sofia','Lukas','Emma','Noah','Olivia','Mateo','Aisha',
+                                   'Lars','Ingrid','Pierre','Chloe','Arjun','Yuki','Liam','Hannah','Omar','Fatima'])
+                              [1 + floor(random() * 40)::int] AS fn,
+                            (ARRAY['Smith','Johnson','Williams','Brown','Jones','Garcia','Miller','Davis','Martinez','Lopez',
+                                   'Wilson','Anderson','Taylor','Thomas','Moore','Jackson','Martin','Lee','Thompson','White',
+                                   'Müller','Schmidt','Schneider','Dubois','Moreau','Rossi','Nakamura','Sato','Patel','Sharma',
+                                   'Kim','Nguyen','Silva','Santos','Johansson','Andersson','O''Brien','Murphy','Cohen','Khan'])
+                              [1 + floor(random() * 40)::int] AS ln,
+                            1 + floor(random() * (SELECT count(*) FROM title_draw))::int AS draw,
+                            random() AS r1, random() AS r2, random() AS r3,
+                            random() AS r4, random() AS r5, random() AS r6) x
+  LEFT JOIN account_draw ad ON ad.n = x.acc_draw
+  JOIN crm.account a ON a.account_key = coalesce(ad.account_key, (1000 + i) || '@acme.Marketo')
+  JOIN title_draw d ON d.n = x.draw
+ ORDER BY i;
+
+ANALYZE crm.account, crm.person;
+
+SELECT (SELECT count(*) FROM crm.account) AS accounts, (SELECT count(*) FROM crm.person) AS persons;
+
+\echo 'A few accounts:'
+SELECT account_key, account_name, industry, employees, country, website
+  FROM crm.account ORDER BY account_key LIMIT 5;
+
+\echo 'The most common job titles, as typed into the CRM (quotes show the stray blanks):'
+SELECT '"' || job_title || '"' AS job_title, count(*) AS persons
+  FROM crm.person GROUP BY job_title ORDER BY count(*) DESC, job_title COLLATE "C" LIMIT 12;
+
+\echo 'Seniority is often missing; enrichment adds jsonb attributes:'
+SELECT seniority, count(*) AS persons,
+       round(avg((attributes->>'seniority_level')::int), 1) AS avg_level,
+       count(*) FILTER (WHERE (attributes->>'budget_owner')::boolean) AS budget_owners
+  FROM crm.person GROUP BY seniority
+ ORDER BY array_position(ARRAY['C-Level', 'VP', 'Director', 'Manager', 'Individual Contributor'], seniority) NULLS LAST;
+
+\echo
+\echo '== 2. A role template: which person plays which role in a purchase'
+\echo
+\echo 'Conditions are JSON rules over the columns of crm.person (a jsonb key is column.key),'
+\echo 'parsed and checked in C when stored. Roles are tried in priority order; a person'
+\echo 'gets the first one whose conditions hold. The six default roles:'
+SELECT name, description FROM buying_group.roles WHERE is_default ORDER BY name;
+
+-- Each call returns the role's position; the template is shown whole right after.
+\o /dev/null
+SELECT buying_group.create_template('Enterprise', description => 'Large accounts buying our data platform');
+
+-- The person who signs: C-level (or titled like a CTO when seniority is missing) AND owns a budget.
+SELECT buying_group.add_template_role('Enterprise', 'Decision Maker', weight => 'vital', conditions => $rule$
+  {"all": [
+     {"any": [
+        {"attr": "seniority", "op": "eq", "value": "C-Level"},
+        {"attr": "job_title", "op": "title_like", "value": "chief technology officer", "threshold": 0.7}
+     ]},
+     {"attr": "attributes.budget_owner", "op": "eq", "value": true}
+  ]}$rule$);
+
+-- Senior sponsors: VPs and C-level outside sales and HR, anyone titled like an SVP of
+-- Engineering (whatever the seniority says), or anyone enriched at level 4+.
+SELECT buying_group.add_template_role('Enterprise', 'Executive Steering Committee', weight => 'important', conditions => $rule$
+  {"any": [
+     {"all": [
+        {"attr": "seniority", "op": "in", "value": ["C-Level", "VP"]},
+        {"not": {"attr": "department", "op": "in", "value": ["Sales", "HR"]}}
+     ]},
+     {"attr": "job_title", "op": "title_like", "value": "SVP Engineering", "threshold": 0.6},
+     {"attr": "attributes.seniority_level", "op": "gte", "value": 4}
+  ]}$rule$);
+
+-- Directors and heads of something.
+SELECT buying_group.add_template_role('Enterprise', 'Influencer', weight => 'important', conditions => $rule$
+  {"any": [
+     {"attr": "seniority", "op": "eq", "value": "Director"},
+     {"attr": "job_title", "op": "starts_with", "value": ["head of", "director", "dir."]}
+  ]}$rule$);
+
+-- Technical and marketing managers, whatever they call themselves (a POSIX regex, word-bounded).
+SELECT buying_group.add_template_role('Enterprise', 'Champion', weight => 'normal', conditions => $rule$
+  {"all": [
+     {"attr": "job_title", "op": "matches", "value": "\\m(manager|mgr|lead)\\M"},
+     {"attr": "department", "op": "in", "value": ["IT", "Engineering", "Data", "Marketing"]}
+  ]}$rule$);
+
+-- The hands-on users; two of them make the role complete.
+SELECT buying_group.add_template_role('Enterprise', 'Practitioner', weight => 'normal', members_required => 2, conditions => $rule$
+  {"all": [
+     {"attr": "job_title", "op": "contains", "value": ["engineer", "developer", "analyst", "architect", "admin", "scientist"]},
+     {"not": {"attr": "seniority", "op": "in", "value": ["C-Level", "VP", "Director"]}}
+  ]}$rule$);
+
+-- Anyone else with a title and a work e-mail; not required for completeness.
+SELECT buying_group.add_template_role('Enterprise', 'Other', weight => 'trivial', required => false, conditions => $rule$
+  {"all": [
+     {"attr": "job_title", "op": "is_not_empty"},
+     {"not": {"attr": "email", "op": "ends_with", "value": ["@gmail.com", "@yahoo.com"]}}
+  ]}$rule$);
+\o
+
+SELECT priority, role, weight, round(weight_share, 1) AS weight_pct, required, members_required
+  FROM buying_group.template_roles WHERE template = 'Enterprise' ORDER BY priority;
+
+\echo 'Every rule also binds to the columns of crm.person (unknown columns or wrongly typed values would fail here):'
+SELECT role, buying_group.check_rule(conditions::text, 'crm.person'::regtype) IS NOT NULL AS fits_crm_person
+  FROM buying_group.template_roles WHERE template = 'Enterprise' ORDER BY priority;
+
+\echo 'Bad rules are refused when they are stored, naming the place in the JSON:'
+CREATE FUNCTION pg_temp.try_rule(rule text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM buying_group.check_rule(rule);
+    RETURN 'accepted';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+\x on
+SELECT rule, pg_temp.try_rule(rule) AS outcome FROM (VALUES
+  ('{"any": [{"attr": "seniority", "op": "equals", "value": "VP"}]}'),
+  ('{"attr": "attributes.seniority_level", "op": "between", "value": [5, 1]}'),
+  ('{"attr": "job_title", "op": "matches", "value": "(vp|chief"}'),
+  ('{"attr": "job_title", "op": "contains", "value": "cto",}')) v(rule);
+\x off
+
+SELECT buying_group.publish_template('Enterprise') \g /dev/null
+SELECT name, status, role_count, required_role_count FROM buying_group.templates;
+
+\echo
+\echo '== 3. Job titles are messy: title_like compares them after normalisation'
+\echo
+SELECT '"' || t || '"' AS job_title, buying_group.normalize_title(t) AS normalized
+  FROM unnest(ARRAY['Sr. VP, Eng.', 'SVP Engineering', 'CTO', 'Head of IT Infrastructure',
+                    'Dir. of Procurement', ' data analyst ', 'Marketing Ops Mgr', 'EVP Operations']) t;
+
+SELECT a, b, round(buying_group.title_similarity(a, b)::numeric, 2) AS similarity
+  FROM (VALUES ('Sr. VP, Eng.', 'SVP Engineering'),
+               ('Sr. VP, Eng.', 'Vice President of Engineering'),
+               ('CTO', 'Chief Technology Officer'),
+               ('Chief Information Officer', 'Chief Technology Officer'),
+               ('VP Marketing', 'SVP Engineering'),
+               ('Software Engineer', 'Sr. Software Engineer')) v(a, b);
+
+\echo
+\echo '== 4. Matching roles: buying_group.match_role(template, person row), in C'
+\echo
+\echo 'Role distribution over all 8,000 persons:'
+SELECT coalesce(r.role, '(no role)') AS role, count(*) AS persons,
+       round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct
+  FROM crm.person p
+ CROSS JOIN LATERAL (SELECT buying_group.match_role('Enterprise', p) AS role) r
+  LEFT JOIN buying_group.template_roles tr ON tr.template = 'Enterprise' AND tr.role = r.role
+ GROUP BY r.role, tr.priority ORDER BY tr.priority NULLS LAST;
+
+\echo 'A sample of persons (every 800th):'
+SELECT p.first_name || ' ' || p.last_name AS name, '"' || p.job_title || '"' AS job_title,
+       p.seniority, p.attributes->>'seniority_level' AS level, p.attributes->>'budget_owner' AS budget,
+       buying_group.match_role('Enterprise', p) AS role
+  FROM crm.person p
+ WHERE p.person_key IN (SELECT (200000 + i) || '@acme.Marketo' FROM generate_series(1, 8000, 800) i)
+ ORDER BY p.person_key;
+
+\echo 'match_roles lists every role whose conditions hold, in priority order; match_role returns the first.'
+\echo 'A CTO with no seniority is still caught by title_like; "SVP Engineering" also contains "engineer",'
+\echo 'but the Executive Steering Committee comes first:'
+WITH examples(n, person_key) AS (
+    (SELECT 1, person_key FROM crm.person p
+      WHERE seniority IS NULL AND buying_group.normalize_title(job_title) = 'chief technology officer'
+        AND buying_group.match_role('Enterprise', p) = 'Decision Maker'
+      ORDER BY person_key LIMIT 1)
+    UNION ALL
+    (SELECT 2, person_key FROM crm.person
+      WHERE seniority IS NULL AND buying_group.normalize_title(job_title) = 'senior vice president engineering'
+      ORDER BY person_key LIMIT 1)
+    UNION ALL
+    (SELECT 3, person_key FROM crm.person
+      WHERE job_title = 'Director of Marketing' AND (attributes->>'seniority_level')::int >= 4
+      ORDER BY person_key LIMIT 1)
+    UNION ALL
+    (SELECT 4, person_key FROM crm.person
+      WHERE job_title = 'Engineering Manager' AND seniority = 'Manager'
+      ORDER BY person_key LIMIT 1)
+)
+SELECT '"' || p.job_title || '"' AS job_title, p.seniority, p.department,
+       p.attributes->>'seniority_level' AS level, p.attributes->>'budget_owner' AS budget,
+       array_to_string(buying_group.match_roles('Enterprise', p), ', ') AS match_roles
+  FROM examples e JOIN crm.person p USING (person_key)
+ ORDER BY e.n;
+
+\echo 'Why is this CTO not a Decision Maker? explain_match shows every condition, the value seen and the outcome.'
+SELECT p.person_key
+  FROM crm.person p
+ WHERE buying_group.normalize_title(p.job_title) = 'chief technology officer'
+   AND buying_group.match_role('Enterprise', p) IS DISTINCT FROM 'Decision Maker'
+ ORDER BY p.person_key LIMIT 1 \gset why_
+SELECT format('%s %s (%s, %s):', first_name, last_name, person_key, btrim(job_title)) AS why_label
+  FROM crm.person WHERE person_key = :'why_person_key' \gset
+\echo 'The Decision Maker part of the explanation for' :why_label
+\pset format unaligned
+\pset tuples_only on
+SELECT jsonb_pretty(jsonb_build_object(
+           'role', e->'role',
+           'matched_roles', e->'matched_roles',
+           'Decision Maker', jsonb_path_query_first(e, '$.roles[*] ? (@.role == "Decision Maker")'))) AS explain_match
+  FROM crm.person p
+ CROSS JOIN LATERAL (SELECT buying_group.explain_match('Enterprise', p) AS e) x
+ WHERE p.person_key = :'why_person_key';
+\pset format aligned
+\pset tuples_only off
+
+\echo
+\echo '== 5. Role coverage per account (ad hoc, plain SQL over match_role)'
+\echo
+\echo 'The ten largest accounts: persons per role (dm = Decision Maker, esc = Executive Steering'
+\echo 'Committee, ...), the required roles below their members_required, and'
+\echo 'complete_pct = mean over the required roles of 100 x min(assigned, members_required) / members_required.'
+WITH matched AS (
+    SELECT p.account_key, buying_group.match_role('Enterprise', p) AS role
+      FROM crm.person p
+), top10 AS (
+    SELECT account_key, account_name, employees FROM crm.account ORDER BY employees DESC, account_key LIMIT 10
+), coverage AS (
+    SELECT a.account_key, tr.role, tr.priority, tr.required, tr.members_required,
+           count(m.role) AS assigned
+      FROM top10 a
+     CROSS JOIN buying_group.template_roles tr
+      LEFT JOIN matched m ON m.account_key = a.account_key AND m.role = tr.role
+     WHERE tr.template = 'Enterprise'
+     GROUP BY a.account_key, tr.role, tr.priority, tr.required, tr.members_required
+)
+SELECT a.account_name,
+       (SELECT count(*) FROM crm.person p WHERE p.account_key = a.account_key) AS persons,
+       sum(assigned) FILTER (WHERE role = 'Decision Maker') AS dm,
+       sum(assigned) FILTER (WHERE role = 'Executive Steering Committee') AS esc,
+       sum(assigned) FILTER (WHERE role = 'Influencer') AS infl,
+       sum(assigned) FILTER (WHERE role = 'Champion') AS champ,
+       sum(assigned) FILTER (WHERE role = 'Practitioner') AS pract,
+       sum(assigned) FILTER (WHERE role = 'Other') AS other,
+       round(avg(100.0 * least(assigned, members_required) / members_required) FILTER (WHERE required)) AS complete_pct,
+       coalesce(string_agg(CASE role WHEN 'Decision Maker' THEN 'dm' WHEN 'Executive Steering Committee' THEN 'esc'
+                                     WHEN 'Influencer' THEN 'infl' WHEN 'Champion' THEN 'champ'
+                                     WHEN 'Practitioner' THEN 'pract' ELSE role END, ', ' ORDER BY priority)
+                  FILTER (WHERE required AND assigned < members_required), '-') AS missing
+  FROM top10 a JOIN coverage c USING (account_key)
+ GROUP BY a.account_key, a.account_name, a.employees
+ ORDER BY a.employees DESC, a.account_key;
+
+\echo 'Accounts with no Decision Maker: how many, and the largest ones (targets for outreach):'
+WITH dm AS (
+    SELECT DISTINCT p.account_key FROM crm.person p
+     WHERE buying_group.match_role('Enterprise', p) = 'Decision Maker'
+)
+SELECT count(*) AS accounts_without_decision_maker,
+       round(100.0 * count(*) / (SELECT count(*) FROM crm.account), 1) AS pct_of_accounts
+  FROM crm.account a WHERE a.account_key NOT IN (SELECT account_key FROM dm);
+
+WITH dm AS (
+    SELECT DISTINCT p.account_key FROM crm.person p
+     WHERE buying_group.match_role('Enterprise', p) = 'Decision Maker'
+)
+SELECT a.account_key, a.account_name, a.industry, a.employees,
+       (SELECT string_agg(btrim(p.job_title), ' | ' ORDER BY p.person_key) FROM crm.person p
+         WHERE p.account_key = a.account_key AND p.seniority IN ('C-Level', 'VP')) AS senior_contacts
+  FROM crm.account a
+ WHERE a.account_key NOT IN (SELECT account_key FROM dm)
+ ORDER BY a.employees DESC, a.account_key LIMIT 10;
+
+\echo
+\echo 'Done. Completeness aggregates, buying groups kept current by triggers, engagement'
+\echo 'scores and audiences come in the next releases.'
