@@ -11,75 +11,75 @@ INSERT INTO person VALUES
   ('p5', 'a2', NULL, NULL, NULL, NULL, NULL),
   ('p6', 'a2', 'Procurement Director', 'Director', 'Finance', 'buyer@beta.io', '{}');
 
-SELECT buying_group.create_template('Enterprise');
-SELECT buying_group.add_template_role('Enterprise', 'Decision Maker', weight => 'vital', conditions =>
+SELECT buying_group.create_template('Field Sales') > 0 AS created;
+SELECT buying_group.add_template_role('Field Sales', 'Decision Maker', weight => 'vital', conditions =>
   '{"any": [{"attr": "seniority", "op": "in", "value": ["C-Level", "VP"]},
             {"attr": "attributes.budget_owner", "op": "eq", "value": true}]}');
-SELECT buying_group.add_template_role('Enterprise', 'Influencer', weight => 'important', conditions =>
+SELECT buying_group.add_template_role('Field Sales', 'Influencer', weight => 'important', conditions =>
   '{"attr": "job_title", "op": "contains", "value": ["director", "manager", "vice president", "vp"]}');
-SELECT buying_group.add_template_role('Enterprise', 'Practitioner', conditions =>
+SELECT buying_group.add_template_role('Field Sales', 'Practitioner', conditions =>
   '{"all": [{"attr": "department", "op": "eq", "value": "IT"},
             {"not": {"attr": "email", "op": "ends_with", "value": "@gmail.com"}}]}');
-SELECT buying_group.add_template_role('Enterprise', 'Other', required => false);
+SELECT buying_group.add_template_role('Field Sales', 'Other', required => false);
 
 -- the first role in priority order wins; every matching role in match_roles
-SELECT person_key, buying_group.match_role('Enterprise', p) AS role,
-       buying_group.match_roles('Enterprise', p) AS roles
+SELECT person_key, buying_group.match_role('Field Sales', p) AS role,
+       buying_group.match_roles('Field Sales', p) AS roles
   FROM person p ORDER BY person_key;
 
 -- a role without conditions never auto-matches
-SELECT count(*) FILTER (WHERE 'Other' = ANY (buying_group.match_roles('Enterprise', p))) AS other_matches
+SELECT count(*) FILTER (WHERE 'Other' = ANY (buying_group.match_roles('Field Sales', p))) AS other_matches
   FROM person p;
 
 -- priority order changes the answer (the cache follows the catalog within the session)
-SELECT buying_group.move_template_role('Enterprise', 'Practitioner', 1);
-SELECT person_key, buying_group.match_role('Enterprise', p) AS role FROM person p ORDER BY person_key;
-SELECT buying_group.move_template_role('Enterprise', 'Practitioner', 3);
+SELECT buying_group.move_template_role('Field Sales', 'Practitioner', 1);
+SELECT person_key, buying_group.match_role('Field Sales', p) AS role FROM person p ORDER BY person_key;
+SELECT buying_group.move_template_role('Field Sales', 'Practitioner', 3);
 
 -- and the conditions too, inside one transaction, and back after a rollback
 BEGIN;
-SELECT buying_group.remove_template_role('Enterprise', 'Decision Maker');
-SELECT person_key, buying_group.match_role('Enterprise', p) AS role FROM person p WHERE person_key IN ('p1', 'p4');
+SELECT buying_group.remove_template_role('Field Sales', 'Decision Maker');
+SELECT person_key, buying_group.match_role('Field Sales', p) AS role FROM person p WHERE person_key IN ('p1', 'p4');
 ROLLBACK;
-SELECT person_key, buying_group.match_role('Enterprise', p) AS role FROM person p WHERE person_key IN ('p1', 'p4');
+SELECT person_key, buying_group.match_role('Field Sales', p) AS role FROM person p WHERE person_key IN ('p1', 'p4');
 
 -- grouped, as an analyst asks it
-SELECT coalesce(buying_group.match_role('Enterprise', p), '(none)') AS role, count(*)
+SELECT coalesce(buying_group.match_role('Field Sales', p), '(none)') AS role, count(*)
   FROM person p GROUP BY 1 ORDER BY 1;
 
 -- a view row, a ROW(...) of a query, several templates in one query
 CREATE VIEW person_v AS SELECT person_key, job_title, seniority, department, email, attributes FROM person;
-SELECT person_key, buying_group.match_role('Enterprise', v) FROM person_v v WHERE person_key < 'p3' ORDER BY 1;
-SELECT buying_group.match_role('Enterprise', r)
+SELECT person_key, buying_group.match_role('Field Sales', v) FROM person_v v WHERE person_key < 'p3' ORDER BY 1;
+SELECT buying_group.match_role('Field Sales', r)
   FROM (SELECT 'Head of IT' AS job_title, 'Director' AS seniority, 'it' AS department,
                'x@y.z' AS email, NULL::jsonb AS attributes) r;
-SELECT buying_group.create_template('Titles');
+SELECT buying_group.create_template('Titles') > 0 AS created;
 SELECT buying_group.add_template_role('Titles', 'Executive Steering Committee', conditions =>
   '{"attr": "job_title", "op": "title_like", "value": "senior vice president engineering", "threshold": 0.7}');
 SELECT buying_group.add_template_role('Titles', 'Champion', conditions =>
   '{"attr": "job_title", "op": "matches", "value": "\\m(it|developer)\\M"}');
 SELECT person_key, t.name AS template, buying_group.match_role(t.name, p) AS role
-  FROM person p CROSS JOIN (VALUES ('Enterprise'), ('Titles')) t(name)
+  FROM person p CROSS JOIN (VALUES ('Field Sales'), ('Titles')) t(name)
  WHERE person_key IN ('p2', 'p3', 'p4') ORDER BY 1, 2;
 
 -- NULL in, NULL out; an unknown template; a row without the columns a rule names
-SELECT buying_group.match_role('Enterprise', NULL::person) IS NULL AS null_person;
+SELECT buying_group.match_role('Field Sales', NULL::person) IS NULL AS null_person;
 SELECT buying_group.match_role('Nope', p) FROM person p;
-SELECT buying_group.match_role('Enterprise', r) FROM (SELECT 'CTO' AS job_title) r;
+SELECT buying_group.match_role('Field Sales', r) FROM (SELECT 'CTO' AS job_title) r;
 
 -- explain: why p3 is (not) a Decision Maker, an Influencer, a Practitioner
-SELECT jsonb_pretty(buying_group.explain_match('Enterprise', p)) FROM person p WHERE person_key = 'p3';
+SELECT jsonb_pretty(buying_group.explain_match('Field Sales', p)) FROM person p WHERE person_key = 'p3';
 SELECT r->>'role' AS role, r->>'matched' AS matched
-  FROM person p, jsonb_array_elements(buying_group.explain_match('Enterprise', p)->'roles') r
+  FROM person p, jsonb_array_elements(buying_group.explain_match('Field Sales', p)->'roles') r
  WHERE person_key = 'p1';
 SELECT buying_group.explain_match('Titles', p)->'roles'->0->'conditions' FROM person p WHERE person_key = 'p4';
 
 -- explain agrees with match_role and match_roles on every person
 SELECT count(*) AS disagreements
   FROM person p
- WHERE (buying_group.explain_match('Enterprise', p)->>'role') IS DISTINCT FROM buying_group.match_role('Enterprise', p)
-    OR ARRAY(SELECT jsonb_array_elements_text(buying_group.explain_match('Enterprise', p)->'matched_roles'))
-       IS DISTINCT FROM buying_group.match_roles('Enterprise', p);
+ WHERE (buying_group.explain_match('Field Sales', p)->>'role') IS DISTINCT FROM buying_group.match_role('Field Sales', p)
+    OR ARRAY(SELECT jsonb_array_elements_text(buying_group.explain_match('Field Sales', p)->'matched_roles'))
+       IS DISTINCT FROM buying_group.match_roles('Field Sales', p);
 
 -- a reader may match; matching works on a draft template too (what-if)
 CREATE ROLE bg_match_reader IN ROLE buying_group_reader;

@@ -19,5 +19,8 @@ fi
 [ -f regression.diffs ] && head -200 regression.diffs
 rm -f regress.log
 
+echo "== fuzz driver over the rule parser"
+if bash test/fuzz/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
