@@ -89,3 +89,15 @@ SELECT person_key, buying_group.match_role('Titles', p) FROM person p WHERE pers
 RESET ROLE;
 DROP OWNED BY bg_match_reader;
 DROP ROLE bg_match_reader;
+
+-- parallel workers load and bind templates on their own: same answers as serial
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET force_parallel_mode = on;
+EXPLAIN (COSTS OFF) SELECT person_key, buying_group.match_role('Field Sales', p) FROM person p;
+SELECT person_key, buying_group.match_role('Field Sales', p) AS role FROM person p ORDER BY 1;
+RESET force_parallel_mode;
+RESET min_parallel_table_scan_size;
+RESET parallel_tuple_cost;
+RESET parallel_setup_cost;
