@@ -101,3 +101,16 @@ RESET force_parallel_mode;
 RESET min_parallel_table_scan_size;
 RESET parallel_tuple_cost;
 RESET parallel_setup_cost;
+
+-- the catalog changing in the middle of a query: every call site rebinds, none
+-- reads a template freed by another
+CREATE FUNCTION poke(k text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM buying_group.set_members_required('Titles', 'Champion', 1 + length(k) % 3);
+    RETURN k;
+END
+$$;
+SELECT poke(person_key), buying_group.match_role('Field Sales', p) AS sales,
+       buying_group.match_role('Titles', p) AS titles,
+       buying_group.explain_match('Titles', p)->>'role' AS explained
+  FROM person p ORDER BY 1;

@@ -46,9 +46,15 @@ bind_error_callback(void *arg)
 				   bc->role_name, bc->template_name);
 }
 
-/* Binds every role of a template to a row type, in a new memory context. */
+/*
+ * Binds every role of a template to a row type, in a new memory context.
+ * generation is the cache generation read before the template was fetched:
+ * if the catalog changed while it was being loaded, the binding is stale at
+ * once and is rebuilt at the next call.
+ */
 static BoundTemplate *
-bind_template(Template *t, TupleDesc tupdesc, Oid typid, int32 typmod, MemoryContext parent)
+bind_template(Template *t, TupleDesc tupdesc, Oid typid, int32 typmod, uint64 generation,
+			  MemoryContext parent)
 {
 	RuleBinding *binding = rule_binding_create(tupdesc, parent);
 	BoundTemplate *bt = MemoryContextAllocZero(binding->cxt, sizeof(BoundTemplate));
@@ -57,10 +63,11 @@ bind_template(Template *t, TupleDesc tupdesc, Oid typid, int32 typmod, MemoryCon
 	int			i;
 
 	bt->tmpl = t;
+	bt->name = MemoryContextStrdup(binding->cxt, t->name);
 	bt->binding = binding;
 	bt->typid = typid;
 	bt->typmod = typmod;
-	bt->generation = template_cache_generation;
+	bt->generation = generation;
 	bt->roles = MemoryContextAllocZero(binding->cxt, Max(t->nroles, 1) * sizeof(BoundRule *));
 
 	bc.template_name = t->name;
@@ -104,25 +111,27 @@ match_prepare(FunctionCallInfo fcinfo, text *template_name, HeapTupleHeader row)
 	{
 		BoundTemplate *e = cache->entries[i];
 
-		if (e->typid == typid && e->typmod == typmod &&
-			strlen(e->tmpl->name) == (size_t) len && memcmp(e->tmpl->name, name, len) == 0)
+		/* a stale entry's template may be freed already: drop it unread */
+		if (e->generation != template_cache_generation)
 		{
-			if (e->generation == template_cache_generation)
-				bt = e;
-			else
-			{
-				MemoryContextDelete(e->binding->cxt);
-				cache->entries[i] = cache->entries[--cache->nentries];
-			}
+			MemoryContextDelete(e->binding->cxt);
+			cache->entries[i--] = cache->entries[--cache->nentries];
+			continue;
+		}
+		if (e->typid == typid && e->typmod == typmod &&
+			strlen(e->name) == (size_t) len && memcmp(e->name, name, len) == 0)
+		{
+			bt = e;
 			break;
 		}
 	}
 	if (bt == NULL)
 	{
+		uint64		generation = template_cache_generation;
 		Template   *t = template_get(name, len);
 		TupleDesc	tupdesc = lookup_rowtype_tupdesc(typid, typmod);
 
-		bt = bind_template(t, tupdesc, typid, typmod, fcinfo->flinfo->fn_mcxt);
+		bt = bind_template(t, tupdesc, typid, typmod, generation, fcinfo->flinfo->fn_mcxt);
 		ReleaseTupleDesc(tupdesc);
 		if (cache->nentries == MATCH_CACHE_ENTRIES)
 			MemoryContextDelete(cache->entries[--cache->nentries]->binding->cxt);

@@ -15,7 +15,8 @@
 /* A template whose role conditions are bound to one row type. */
 typedef struct BoundTemplate
 {
-	Template   *tmpl;
+	Template   *tmpl;			/* valid while generation is current */
+	char	   *name;			/* the template's name, a copy */
 	RuleBinding *binding;
 	BoundRule **roles;			/* parallel to tmpl->roles; NULL: no conditions */
 	Oid			typid;

@@ -103,6 +103,7 @@ typedef struct RuleNode
 	/* leaves only */
 	char	   *attr;
 	RuleOp		op;
+	RuleOpClass opclass;		/* which values op takes and how it compares */
 	int			nconsts;
 	RuleConst  *consts;
 	double		threshold;		/* title_like */
@@ -199,7 +200,6 @@ typedef struct BoundRule
 extern Rule *rule_parse(const char *json, size_t len, MemoryContext parent);
 extern void rule_free(Rule *rule);
 extern const char *rule_op_name(RuleOp op);
-extern RuleOpClass rule_op_class(RuleOp op);
 extern void rule_invalid(const char *path, const char *hint, const char *fmt,...)
 			pg_attribute_printf(3, 4) pg_attribute_noreturn();
 

@@ -257,7 +257,7 @@ type_mismatch(AttrSlot *slot, RuleNode *leaf, const RuleConst *c, const char *pa
 			want = "a string";
 			break;
 	}
-	if (rule_op_class(leaf->op) == OPC_ORDER &&
+	if (leaf->opclass == OPC_ORDER &&
 		(slot->kind == VK_TEXT || slot->kind == VK_OTHER || slot->kind == VK_BOOL))
 		rule_invalid(path, "Use eq, in, contains or starts_with on text; gt, lt and between on numbers and dates.",
 					 "operator %s compares numbers and dates, and %s is neither",
@@ -283,7 +283,7 @@ value_path(RuleNode *leaf, int i)
 static void
 bind_leaf(RuleBinding *b, RuleNode *leaf, BoundLeaf *bl)
 {
-	RuleOpClass opclass = rule_op_class(leaf->op);
+	RuleOpClass opclass = leaf->opclass;
 	AttrSlot   *slot;
 	int			i;
 

@@ -314,7 +314,7 @@ eval_leaf(BoundRule *br, int idx)
 	bool		any = false;
 	int			i;
 
-	if (rule_op_class(leaf->op) == OPC_EMPTINESS)
+	if (leaf->opclass == OPC_EMPTINESS)
 	{
 		bool		empty;
 

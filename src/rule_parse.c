@@ -68,13 +68,6 @@ rule_op_name(RuleOp op)
 	return op_infos[op].name;
 }
 
-/* Class of an operator: which values it takes and how it compares. */
-RuleOpClass
-rule_op_class(RuleOp op)
-{
-	return op_infos[op].opclass;
-}
-
 /* Raises the 22023 error of an invalid rule at a JSON path. */
 void
 rule_invalid(const char *path, const char *hint, const char *fmt,...)
@@ -279,7 +272,7 @@ kinds_words(int kinds)
 static void
 compile_value(ParseState *ps, RuleNode *leaf, json_t *value, const char *leafpath)
 {
-	RuleOpClass opclass = rule_op_class(leaf->op);
+	RuleOpClass opclass = leaf->opclass;
 	int			kinds = accepted_kinds(opclass);
 	char	   *vpath = psprintf("%s.value", leafpath);
 	int			i;
@@ -390,6 +383,7 @@ compile_leaf(ParseState *ps, json_t *obj, const char *path)
 		rule_invalid(psprintf("%s.op", path), "Known operators: " KNOWN_OPERATORS ".",
 					 "unknown operator \"%s\"", server_string(ps, op));
 	leaf->op = op_infos[i].op;
+	leaf->opclass = op_infos[i].opclass;
 
 	leaf->threshold = TITLE_LIKE_DEFAULT_THRESHOLD;
 	if (threshold != NULL)

@@ -51,7 +51,7 @@ text_fold_ascii(const char *s, int len, char *dst)
 
 		if (c >= 0x80)
 			return false;
-		dst[i] = pg_ascii_tolower(c);
+		dst[i] = (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 	}
 	dst[len] = '\0';
 	return true;
@@ -82,14 +82,19 @@ text_fold(const char *s, int len, int *out_len)
 bool
 text_contains(const char *hay, int hay_len, const char *needle, int needle_len)
 {
-	int			i;
+	const char *p = hay;
+	const char *last = hay + hay_len - needle_len;
 
 	if (needle_len == 0)
 		return true;
-	for (i = 0; i + needle_len <= hay_len; i++)
+	while (p <= last)
 	{
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, needle_len) == 0)
+		p = memchr(p, needle[0], last - p + 1);
+		if (p == NULL)
+			return false;
+		if (memcmp(p + 1, needle + 1, needle_len - 1) == 0)
 			return true;
+		p++;
 	}
 	return false;
 }
