@@ -22,5 +22,14 @@ rm -f regress.log
 echo "== fuzz driver over the rule parser"
 if bash test/fuzz/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
+echo "== the README's demo runs without error"
+createdb demo_check
+if psql -X -q -v ON_ERROR_STOP=1 -d demo_check -f test/demo/demo.sql > /dev/null; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+fi
+dropdb demo_check
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
