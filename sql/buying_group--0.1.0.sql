@@ -247,7 +247,8 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF NEW.conditions IS NOT NULL THEN
-        PERFORM buying_group.check_rule(NEW.conditions::text);
+        -- against the bound persons table, once there is one
+        PERFORM buying_group.check_rule(NEW.conditions::text, buying_group.persons_type());
     END IF;
     RETURN NEW;
 END
@@ -725,12 +726,919 @@ COMMENT ON AGGREGATE buying_group.role_completeness(text, text) IS
 'Completeness of each role of the template (0..100, two decimals) over the rows of a buying group, as jsonb';
 
 --------------------------------------------------------------------------
+-- Bindings of the user's tables (SPEC 2)
+--------------------------------------------------------------------------
+
+CREATE TABLE buying_group.binding (
+    kind           text PRIMARY KEY CHECK (kind IN ('accounts', 'persons', 'activities')),
+    relation       regclass NOT NULL,
+    key_column     name,            -- accounts and persons: the key
+    name_column    name,            -- accounts: the display name
+    account_column name,            -- persons: the account key
+    person_column  name,            -- activities: the person key
+    type_column    name,            -- activities: the activity type
+    at_column      name,            -- activities: when it happened
+    bound_at       timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE buying_group.binding IS 'The user''s account, person and activity tables and the columns buying_group reads';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.binding', '');
+
+-- The binding of a kind; raises a clear error when the table is not bound yet.
+CREATE FUNCTION buying_group.bound(what text)
+RETURNS buying_group.binding
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    b buying_group.binding;
+BEGIN
+    SELECT * INTO b FROM buying_group.binding WHERE kind = what;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no % table is bound', rtrim(what, 's')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Call buying_group.bind_%s() first.', what);
+    END IF;
+    RETURN b;
+END
+$$;
+COMMENT ON FUNCTION buying_group.bound(text) IS 'Internal: the binding of accounts, persons or activities; raises if there is none';
+
+-- The row type of the bound persons table, or NULL when none is bound.
+CREATE FUNCTION buying_group.persons_type()
+RETURNS regtype
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT c.reltype::regtype FROM buying_group.binding b JOIN pg_catalog.pg_class c ON c.oid = b.relation
+     WHERE b.kind = 'persons'
+$$;
+COMMENT ON FUNCTION buying_group.persons_type() IS 'The row type of the bound persons table (NULL when none is bound)';
+
+-- Checks that a column exists in a table; returns its name.
+CREATE FUNCTION buying_group.require_column(tbl regclass, col text, what text, types regtype[] DEFAULT NULL)
+RETURNS name
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ regtype;
+BEGIN
+    SELECT a.atttypid::regtype INTO typ FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'column "%" of % does not exist', col, tbl
+            USING ERRCODE = 'undefined_column',
+                  DETAIL = format('The %s column must be a column of %s; it has: %s.', what, tbl,
+                                  (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+                                     FROM pg_catalog.pg_attribute a
+                                    WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped));
+    END IF;
+    IF types IS NOT NULL AND NOT typ = ANY (types) THEN
+        RAISE EXCEPTION 'column "%" of % is %, not a timestamp', col, tbl, typ
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = format('The %s column must be timestamptz, timestamp or date.', what);
+    END IF;
+    RETURN col;
+END
+$$;
+COMMENT ON FUNCTION buying_group.require_column(regclass, text, text, regtype[]) IS 'Internal: raises if the table has no such column (or not of one of the types)';
+
+-- Raises if buying groups exist: the bindings they were built on must stay.
+CREATE FUNCTION buying_group.require_no_groups(what text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM buying_group.bgroup) THEN
+        RAISE EXCEPTION 'cannot rebind the % table: buying groups exist', what
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Buying groups refer to the keys of the bound tables.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION buying_group.require_no_groups(text) IS 'Internal: raises if buying groups exist';
+
+CREATE FUNCTION buying_group.bind_accounts(table_name regclass, key text, name text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM buying_group.binding WHERE kind = 'accounts' AND relation <> table_name) THEN
+        PERFORM buying_group.require_no_groups('accounts');
+    END IF;
+    INSERT INTO buying_group.binding AS b (kind, relation, key_column, name_column)
+    VALUES ('accounts', table_name, buying_group.require_column(table_name, key, 'key'),
+            buying_group.require_column(table_name, name, 'name'))
+    ON CONFLICT (kind) DO UPDATE
+       SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
+           name_column = EXCLUDED.name_column, bound_at = pg_catalog.now();
+END
+$$;
+COMMENT ON FUNCTION buying_group.bind_accounts(regclass, text, text) IS
+'Binds the user''s accounts table: its key column (compared as text) and its name column';
+
+CREATE FUNCTION buying_group.bind_persons(table_name regclass, key text, account text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+    msg text;
+    state text;
+    rowtype regtype := (SELECT c.reltype::regtype FROM pg_catalog.pg_class c WHERE c.oid = table_name);
+BEGIN
+    IF EXISTS (SELECT FROM buying_group.binding WHERE kind = 'persons' AND relation <> table_name) THEN
+        PERFORM buying_group.require_no_groups('persons');
+    END IF;
+    -- every stored role condition must fit the table
+    FOR r IN SELECT t.name AS template, ro.name AS role, tr.conditions
+               FROM buying_group.template_role tr
+               JOIN buying_group.template t ON t.id = tr.template_id
+               JOIN buying_group.role ro ON ro.id = tr.role_id
+              WHERE tr.conditions IS NOT NULL ORDER BY t.name, tr.priority LOOP
+        BEGIN
+            PERFORM buying_group.check_rule(r.conditions::text, rowtype);
+        EXCEPTION WHEN invalid_parameter_value THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+            RAISE EXCEPTION 'cannot bind %: the conditions of role "%" in template "%" do not fit it',
+                            table_name, r.role, r.template
+                USING ERRCODE = state, DETAIL = msg,
+                      HINT = 'Bind a table with the columns the templates use, or change the draft templates first.';
+        END;
+    END LOOP;
+    INSERT INTO buying_group.binding (kind, relation, key_column, account_column)
+    VALUES ('persons', table_name, buying_group.require_column(table_name, key, 'key'),
+            buying_group.require_column(table_name, account, 'account'))
+    ON CONFLICT (kind) DO UPDATE
+       SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
+           account_column = EXCLUDED.account_column, bound_at = pg_catalog.now();
+END
+$$;
+COMMENT ON FUNCTION buying_group.bind_persons(regclass, text, text) IS
+'Binds the user''s persons table: its key and the key of its account (both compared as text); role conditions name its columns';
+
+CREATE FUNCTION buying_group.bind_activities(table_name regclass, person text, type text, "at" text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO buying_group.binding (kind, relation, person_column, type_column, at_column)
+    VALUES ('activities', table_name, buying_group.require_column(table_name, person, 'person'),
+            buying_group.require_column(table_name, type, 'type'),
+            buying_group.require_column(table_name, "at", 'at',
+                                        ARRAY['timestamptz', 'timestamp', 'date']::regtype[]))
+    ON CONFLICT (kind) DO UPDATE
+       SET relation = EXCLUDED.relation, person_column = EXCLUDED.person_column,
+           type_column = EXCLUDED.type_column, at_column = EXCLUDED.at_column, bound_at = pg_catalog.now();
+END
+$$;
+COMMENT ON FUNCTION buying_group.bind_activities(regclass, text, text, text) IS
+'Binds the user''s activities table: the person key, the activity type and when it happened';
+
+CREATE VIEW buying_group.bindings AS
+SELECT kind, relation, key_column, name_column, account_column, person_column, type_column, at_column, bound_at
+  FROM buying_group.binding;
+COMMENT ON VIEW buying_group.bindings IS 'The bound account, person and activity tables';
+COMMENT ON COLUMN buying_group.bindings.kind IS 'accounts, persons or activities';
+COMMENT ON COLUMN buying_group.bindings.relation IS 'The user''s table';
+COMMENT ON COLUMN buying_group.bindings.key_column IS 'Accounts and persons: the key column (compared as text)';
+COMMENT ON COLUMN buying_group.bindings.name_column IS 'Accounts: the name column';
+COMMENT ON COLUMN buying_group.bindings.account_column IS 'Persons: the column holding the account key';
+COMMENT ON COLUMN buying_group.bindings.person_column IS 'Activities: the column holding the person key';
+COMMENT ON COLUMN buying_group.bindings.type_column IS 'Activities: the activity type column';
+COMMENT ON COLUMN buying_group.bindings.at_column IS 'Activities: when the activity happened';
+COMMENT ON COLUMN buying_group.bindings.bound_at IS 'When the table was bound';
+
+--------------------------------------------------------------------------
+-- Solution interests (SPEC 1, 6)
+--------------------------------------------------------------------------
+
+CREATE SEQUENCE buying_group.solution_interest_id_seq AS integer;
+CREATE TABLE buying_group.solution_interest (
+    id                       integer PRIMARY KEY DEFAULT pg_catalog.nextval('buying_group.solution_interest_id_seq'),
+    name                     text NOT NULL UNIQUE CHECK (pg_catalog.btrim(name) = name AND name <> '' AND pg_catalog.length(name) <= 200),
+    description              text,
+    template_id              integer NOT NULL REFERENCES buying_group.template (id),
+    update_existing          boolean NOT NULL DEFAULT true,
+    sales_ready_completeness numeric NOT NULL DEFAULT 100 CHECK (sales_ready_completeness BETWEEN 0 AND 100),
+    sales_ready_engagement   numeric NOT NULL DEFAULT 0 CHECK (sales_ready_engagement BETWEEN 0 AND 100),
+    created_at               timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+ALTER SEQUENCE buying_group.solution_interest_id_seq OWNED BY buying_group.solution_interest.id;
+COMMENT ON TABLE buying_group.solution_interest IS 'What is sold: one live template each, never swapped';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.solution_interest', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.solution_interest_id_seq', '');
+
+CREATE FUNCTION buying_group.solution_interest_guard()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.template_id <> OLD.template_id THEN
+        RAISE EXCEPTION 'the template of solution interest "%" cannot change', OLD.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A solution interest keeps the live template it was created with.',
+                  HINT = 'Create a new solution interest for the new template.';
+    END IF;
+    IF (SELECT t.status FROM buying_group.template t WHERE t.id = NEW.template_id) <> 'live' THEN
+        RAISE EXCEPTION 'template of solution interest "%" is not live', NEW.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Publish the template with buying_group.publish_template() first.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER solution_interest_guard BEFORE INSERT OR UPDATE ON buying_group.solution_interest
+    FOR EACH ROW EXECUTE FUNCTION buying_group.solution_interest_guard();
+
+-- Looks up a solution interest by name.
+CREATE FUNCTION buying_group.solution_interest_of(solution_interest text)
+RETURNS buying_group.solution_interest
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    si buying_group.solution_interest;
+BEGIN
+    SELECT * INTO si FROM buying_group.solution_interest x WHERE x.name = solution_interest_of.solution_interest;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'solution interest "%" does not exist', solution_interest
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The view buying_group.solution_interests lists them.';
+    END IF;
+    RETURN si;
+END
+$$;
+COMMENT ON FUNCTION buying_group.solution_interest_of(text) IS 'Internal: the solution interest of that name; raises if there is none';
+
+CREATE FUNCTION buying_group.create_solution_interest(name text, template text, description text DEFAULT NULL,
+                                                      update_existing boolean DEFAULT true,
+                                                      sales_ready_completeness numeric DEFAULT 100,
+                                                      sales_ready_engagement numeric DEFAULT 0)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t buying_group.template := buying_group.template_for_update(template);
+    sid integer;
+BEGIN
+    IF name IS NULL OR btrim(name) = '' THEN
+        RAISE EXCEPTION 'solution interest name must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT FROM buying_group.solution_interest x WHERE x.name = btrim(create_solution_interest.name)) THEN
+        RAISE EXCEPTION 'solution interest "%" already exists', btrim(name) USING ERRCODE = 'duplicate_object';
+    END IF;
+    IF t.status <> 'live' THEN
+        RAISE EXCEPTION 'template "%" is not live', t.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Publish the template with buying_group.publish_template() first.';
+    END IF;
+    IF sales_ready_completeness IS NULL OR sales_ready_completeness NOT BETWEEN 0 AND 100
+       OR sales_ready_engagement IS NULL OR sales_ready_engagement NOT BETWEEN 0 AND 100 THEN
+        RAISE EXCEPTION 'sales-ready thresholds must lie between 0 and 100'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO buying_group.solution_interest AS x
+           (name, description, template_id, update_existing, sales_ready_completeness, sales_ready_engagement)
+    VALUES (btrim(create_solution_interest.name), create_solution_interest.description, t.id,
+            coalesce(create_solution_interest.update_existing, true),
+            create_solution_interest.sales_ready_completeness, create_solution_interest.sales_ready_engagement)
+    RETURNING x.id INTO sid;
+    RETURN sid;
+END
+$$;
+COMMENT ON FUNCTION buying_group.create_solution_interest(text, text, text, boolean, numeric, numeric) IS
+'Creates a solution interest on a live template, with its sales-ready thresholds; returns its id';
+
+CREATE FUNCTION buying_group.delete_solution_interest(name text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    si buying_group.solution_interest := buying_group.solution_interest_of(name);
+BEGIN
+    IF EXISTS (SELECT FROM buying_group.bgroup g WHERE g.solution_interest_id = si.id) THEN
+        RAISE EXCEPTION 'solution interest "%" has buying groups', si.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Deleting it would delete its buying groups and their history.';
+    END IF;
+    DELETE FROM buying_group.solution_interest x WHERE x.id = si.id;
+END
+$$;
+COMMENT ON FUNCTION buying_group.delete_solution_interest(text) IS 'Deletes a solution interest that has no buying groups';
+
+--------------------------------------------------------------------------
+-- Buying groups and members (SPEC 6)
+--------------------------------------------------------------------------
+
+CREATE SEQUENCE buying_group.bgroup_id_seq;
+CREATE TABLE buying_group.bgroup (
+    id                   bigint PRIMARY KEY DEFAULT pg_catalog.nextval('buying_group.bgroup_id_seq'),
+    solution_interest_id integer NOT NULL REFERENCES buying_group.solution_interest (id),
+    account_key          text NOT NULL,
+    name                 text NOT NULL,
+    stage                text,
+    status               text,
+    completeness         numeric NOT NULL DEFAULT 0,
+    engagement           numeric,
+    member_count         integer NOT NULL DEFAULT 0,
+    sales_ready          boolean NOT NULL DEFAULT false,
+    created_at           timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at           timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    UNIQUE (solution_interest_id, account_key)
+);
+CREATE INDEX ON buying_group.bgroup (account_key);
+ALTER SEQUENCE buying_group.bgroup_id_seq OWNED BY buying_group.bgroup.id;
+COMMENT ON TABLE buying_group.bgroup IS 'Buying groups: one per account and solution interest';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.bgroup', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.bgroup_id_seq', '');
+
+CREATE TABLE buying_group.bmember (
+    buying_group_id bigint NOT NULL REFERENCES buying_group.bgroup (id) ON DELETE CASCADE,
+    person_key      text NOT NULL,
+    role_id         integer NOT NULL REFERENCES buying_group.role (id),
+    source          text NOT NULL CHECK (source IN ('manual', 'journey', 'system')),
+    is_removed      boolean NOT NULL DEFAULT false,
+    assigned_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    removed_at      timestamptz,
+    PRIMARY KEY (buying_group_id, person_key)
+);
+CREATE INDEX ON buying_group.bmember (person_key);
+COMMENT ON TABLE buying_group.bmember IS 'Members of buying groups: one role per person and group; removal is soft';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.bmember', '');
+
+-- Precedence of a membership source: manual > journey > system.
+CREATE FUNCTION buying_group.source_rank(source text)
+RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE source WHEN 'manual' THEN 3 WHEN 'journey' THEN 2 WHEN 'system' THEN 1 END
+$$;
+COMMENT ON FUNCTION buying_group.source_rank(text) IS 'Precedence of a membership source: manual 3 > journey 2 > system 1';
+
+-- Recomputes the stored completeness, member count and sales-readiness of groups.
+CREATE FUNCTION buying_group.refresh_groups(ids bigint[])
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+    UPDATE buying_group.bgroup g
+       SET completeness = s.completeness, member_count = s.members,
+           sales_ready = s.completeness >= si.sales_ready_completeness
+                         AND coalesce(g.engagement, 0) >= si.sales_ready_engagement,
+           updated_at = pg_catalog.now()
+      FROM (SELECT g2.id,
+                   coalesce(buying_group.completeness(t.name, r.name), 0) AS completeness,
+                   count(m.person_key)::integer AS members
+              FROM buying_group.bgroup g2
+              JOIN buying_group.solution_interest si2 ON si2.id = g2.solution_interest_id
+              JOIN buying_group.template t ON t.id = si2.template_id
+              LEFT JOIN buying_group.bmember m ON m.buying_group_id = g2.id AND NOT m.is_removed
+              LEFT JOIN buying_group.role r ON r.id = m.role_id
+             WHERE g2.id = ANY (ids)
+             GROUP BY g2.id) s,
+           buying_group.solution_interest si
+     WHERE g.id = s.id AND si.id = g.solution_interest_id
+       AND (g.completeness, g.member_count) IS DISTINCT FROM (s.completeness, s.members)
+$$;
+COMMENT ON FUNCTION buying_group.refresh_groups(bigint[]) IS 'Internal: recomputes the stored scores of the given buying groups';
+
+--------------------------------------------------------------------------
+-- Account audiences (SPEC 6, 9): rules over account columns, served as views
+--------------------------------------------------------------------------
+
+CREATE SCHEMA buying_group_audience;
+COMMENT ON SCHEMA buying_group_audience IS 'One view per account audience, generated from its rule';
+
+CREATE FUNCTION buying_group.rule_to_sql(rule text, row_type regtype, alias text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'bg_rule_to_sql'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION buying_group.rule_to_sql(text, regtype, text) IS
+'The rule as a SQL boolean expression over the row type''s columns (qualified by alias when given), with the evaluator''s exact semantics';
+
+CREATE SEQUENCE buying_group.audience_id_seq AS integer;
+CREATE TABLE buying_group.audience (
+    id          integer PRIMARY KEY DEFAULT pg_catalog.nextval('buying_group.audience_id_seq'),
+    name        text NOT NULL UNIQUE CHECK (pg_catalog.btrim(name) = name AND name <> '' AND pg_catalog.length(name) <= 200),
+    description text,
+    rule        jsonb NOT NULL,
+    view_name   name NOT NULL UNIQUE,
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+ALTER SEQUENCE buying_group.audience_id_seq OWNED BY buying_group.audience.id;
+COMMENT ON TABLE buying_group.audience IS 'Account audiences: a rule over the accounts table and the view that serves it';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.audience', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.audience_id_seq', '');
+
+-- Looks up an audience by name.
+CREATE FUNCTION buying_group.audience_of(audience text)
+RETURNS buying_group.audience
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    a buying_group.audience;
+BEGIN
+    SELECT * INTO a FROM buying_group.audience x WHERE x.name = audience_of.audience;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'audience "%" does not exist', audience
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The view buying_group.audiences lists them; buying_group.create_audience() makes one.';
+    END IF;
+    RETURN a;
+END
+$$;
+COMMENT ON FUNCTION buying_group.audience_of(text) IS 'Internal: the audience of that name; raises if there is none';
+
+CREATE FUNCTION buying_group.create_audience(name text, rule jsonb, description text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    acc buying_group.binding := buying_group.bound('accounts');
+    predicate text;
+    base text;
+    view text;
+    n integer := 1;
+BEGIN
+    IF name IS NULL OR btrim(name) = '' THEN
+        RAISE EXCEPTION 'audience name must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT FROM buying_group.audience x WHERE x.name = btrim(create_audience.name)) THEN
+        RAISE EXCEPTION 'audience "%" already exists', btrim(name) USING ERRCODE = 'duplicate_object';
+    END IF;
+    IF rule IS NULL THEN
+        RAISE EXCEPTION 'an audience needs a rule' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    predicate := buying_group.rule_to_sql(rule::text,
+                     (SELECT c.reltype::regtype FROM pg_catalog.pg_class c WHERE c.oid = acc.relation), 'a');
+    -- a readable, unique view name
+    base := left(coalesce(nullif(trim(both '_' FROM lower(regexp_replace(btrim(name), '[^a-zA-Z0-9]+', '_', 'g'))), ''),
+                          'audience'), 50);
+    view := base;
+    WHILE EXISTS (SELECT FROM pg_catalog.pg_class c
+                   WHERE c.relnamespace = 'buying_group_audience'::regnamespace AND c.relname = view) LOOP
+        n := n + 1;
+        view := base || '_' || n;
+    END LOOP;
+    EXECUTE format('CREATE VIEW buying_group_audience.%I AS SELECT a.* FROM %s a WHERE %s',
+                   view, acc.relation, predicate);
+    EXECUTE format('GRANT SELECT ON buying_group_audience.%I TO buying_group_reader', view);
+    EXECUTE format('COMMENT ON VIEW buying_group_audience.%I IS %L', view,
+                   format('Account audience "%s": %s', btrim(name), rule::text));
+    INSERT INTO buying_group.audience (name, description, rule, view_name)
+    VALUES (btrim(create_audience.name), create_audience.description, create_audience.rule, view);
+    RETURN format('buying_group_audience.%I', view);
+END
+$$;
+COMMENT ON FUNCTION buying_group.create_audience(text, jsonb, text) IS
+'Creates an account audience: a rule over the accounts table, served as a view in schema buying_group_audience; returns the view''s name';
+
+CREATE FUNCTION buying_group.delete_audience(name text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    a buying_group.audience := buying_group.audience_of(name);
+BEGIN
+    EXECUTE format('DROP VIEW buying_group_audience.%I', a.view_name);
+    DELETE FROM buying_group.audience x WHERE x.id = a.id;
+END
+$$;
+COMMENT ON FUNCTION buying_group.delete_audience(text) IS 'Deletes an audience and its view';
+
+CREATE VIEW buying_group.audiences AS
+SELECT a.name, a.description, a.rule, 'buying_group_audience.' || pg_catalog.quote_ident(a.view_name) AS view_name,
+       a.created_at
+  FROM buying_group.audience a;
+COMMENT ON VIEW buying_group.audiences IS 'Account audiences and the views that serve them';
+COMMENT ON COLUMN buying_group.audiences.name IS 'Audience name, unique';
+COMMENT ON COLUMN buying_group.audiences.description IS 'Free text';
+COMMENT ON COLUMN buying_group.audiences.rule IS 'The rule over the accounts table''s columns';
+COMMENT ON COLUMN buying_group.audiences.view_name IS 'The view listing the audience''s accounts';
+COMMENT ON COLUMN buying_group.audiences.created_at IS 'When the audience was created';
+
+--------------------------------------------------------------------------
+-- Creation job, maintenance, membership (SPEC 6)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION buying_group.create_buying_groups(solution_interest text, audience text)
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
+    aud buying_group.audience := buying_group.audience_of(audience);
+    acc buying_group.binding := buying_group.bound('accounts');
+    per buying_group.binding := buying_group.bound('persons');
+    tmpl text := (SELECT t.name FROM buying_group.template t WHERE t.id = si.template_id);
+    ids bigint[];
+BEGIN
+    -- one creation job per solution interest at a time
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('buying_group.create_buying_groups'), si.id);
+    EXECUTE format($q$
+        WITH new_group AS (
+            INSERT INTO buying_group.bgroup (solution_interest_id, account_key, name)
+            SELECT DISTINCT ON (a.%1$I::text) $1, a.%1$I::text, $2 || ' for ' || coalesce(a.%2$I::text, a.%1$I::text)
+              FROM buying_group_audience.%3$I a
+             WHERE a.%1$I IS NOT NULL
+            ON CONFLICT (solution_interest_id, account_key) DO NOTHING
+            RETURNING id, account_key),
+        new_member AS (
+            INSERT INTO buying_group.bmember (buying_group_id, person_key, role_id, source)
+            SELECT ng.id, m.person_key, r.id, 'system'
+              FROM new_group ng
+              JOIN (SELECT p.%4$I::text AS account_key, p.%5$I::text AS person_key,
+                           buying_group.match_role($3, p) AS role
+                      FROM %6$s p) m ON m.account_key = ng.account_key
+              JOIN buying_group.role r ON r.name = m.role
+            ON CONFLICT DO NOTHING)
+        SELECT array_agg(id) FROM new_group$q$,
+        acc.key_column, acc.name_column, aud.view_name, per.account_column, per.key_column, per.relation)
+    INTO ids USING si.id, si.name, tmpl;
+    PERFORM buying_group.refresh_groups(coalesce(ids, '{}'));
+    RETURN coalesce(cardinality(ids), 0);
+END
+$$;
+COMMENT ON FUNCTION buying_group.create_buying_groups(text, text) IS
+'The creation job: one buying group per account of the audience that has none for the solution interest, members assigned by their first matching role; returns how many groups it created';
+
+CREATE FUNCTION buying_group.run_maintenance(solution_interest text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    per buying_group.binding := buying_group.bound('persons');
+    si record;
+    ids bigint[];
+    n bigint;
+    total bigint := 0;
+BEGIN
+    IF solution_interest IS NOT NULL THEN
+        PERFORM buying_group.solution_interest_of(solution_interest);
+    END IF;
+    FOR si IN SELECT x.id, t.name AS template
+                FROM buying_group.solution_interest x JOIN buying_group.template t ON t.id = x.template_id
+               WHERE CASE WHEN run_maintenance.solution_interest IS NULL THEN x.update_existing
+                          ELSE x.name = run_maintenance.solution_interest END
+               ORDER BY x.id LOOP
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('buying_group.create_buying_groups'), si.id);
+        EXECUTE format($q$
+            WITH desired AS (
+                SELECT g.id AS group_id, p.%1$I::text AS person_key, r.id AS role_id
+                  FROM buying_group.bgroup g
+                  JOIN %3$s p ON p.%2$I::text = g.account_key
+                  LEFT JOIN buying_group.role r ON r.name = buying_group.match_role($2, p)
+                 WHERE g.solution_interest_id = $1),
+            gone AS (
+                -- persons deleted or moved away leave the group, whatever the source
+                DELETE FROM buying_group.bmember m USING buying_group.bgroup g
+                 WHERE m.buying_group_id = g.id AND g.solution_interest_id = $1
+                   AND NOT EXISTS (SELECT FROM desired d
+                                    WHERE d.group_id = m.buying_group_id AND d.person_key = m.person_key)
+                RETURNING m.buying_group_id),
+            added AS (
+                -- the system adds and moves only what the system holds
+                INSERT INTO buying_group.bmember AS m (buying_group_id, person_key, role_id, source)
+                SELECT DISTINCT ON (group_id, person_key) group_id, person_key, role_id, 'system'
+                  FROM desired WHERE role_id IS NOT NULL
+                ON CONFLICT (buying_group_id, person_key) DO UPDATE
+                   SET role_id = EXCLUDED.role_id, is_removed = false, removed_at = NULL,
+                       assigned_at = CASE WHEN m.is_removed THEN pg_catalog.now() ELSE m.assigned_at END
+                 WHERE m.source = 'system' AND (m.role_id <> EXCLUDED.role_id OR m.is_removed)
+                RETURNING m.buying_group_id),
+            removed AS (
+                UPDATE buying_group.bmember m SET is_removed = true, removed_at = pg_catalog.now()
+                  FROM desired d
+                 WHERE d.group_id = m.buying_group_id AND d.person_key = m.person_key AND d.role_id IS NULL
+                   AND m.source = 'system' AND NOT m.is_removed
+                RETURNING m.buying_group_id),
+            changed AS (
+                SELECT buying_group_id FROM gone UNION ALL SELECT buying_group_id FROM added
+                UNION ALL SELECT buying_group_id FROM removed)
+            SELECT array_agg(DISTINCT buying_group_id), count(*) FROM changed$q$,
+            per.key_column, per.account_column, per.relation)
+        INTO ids, n USING si.id, si.template;
+        PERFORM buying_group.refresh_groups(coalesce(ids, '{}'));
+        total := total + n;
+    END LOOP;
+    RETURN total;
+END
+$$;
+COMMENT ON FUNCTION buying_group.run_maintenance(text) IS
+'The daily job: re-evaluates the system memberships of the groups of one solution interest (or of every one with update_existing); returns how many memberships changed';
+
+-- The group of an account for a solution interest, locked; raises if there is none.
+CREATE FUNCTION buying_group.group_for_update(si buying_group.solution_interest, account_key text)
+RETURNS buying_group.bgroup
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    g buying_group.bgroup;
+BEGIN
+    SELECT * INTO g FROM buying_group.bgroup x
+     WHERE x.solution_interest_id = si.id AND x.account_key = group_for_update.account_key FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'account "%" has no buying group for solution interest "%"', account_key, si.name
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'buying_group.create_buying_groups() creates the groups of an audience.';
+    END IF;
+    RETURN g;
+END
+$$;
+COMMENT ON FUNCTION buying_group.group_for_update(buying_group.solution_interest, text) IS
+'Internal: the buying group of an account, locked; raises if there is none';
+
+-- Raises unless the source is one an API caller may use.
+CREATE FUNCTION buying_group.require_source(source text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF source IS NULL OR source NOT IN ('manual', 'journey') THEN
+        RAISE EXCEPTION 'unknown membership source "%"', source
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use ''manual'' or ''journey''; ''system'' is the creation and maintenance jobs'' own.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION buying_group.require_source(text) IS 'Internal: raises unless the source is manual or journey';
+
+CREATE FUNCTION buying_group.assign_member(solution_interest text, account_key text, person_key text, role text,
+                                           source text DEFAULT 'manual')
+RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
+    per buying_group.binding := buying_group.bound('persons');
+    g buying_group.bgroup;
+    m buying_group.bmember;
+    person_account text;
+    found_person boolean;
+    rid integer;
+BEGIN
+    PERFORM buying_group.require_source(source);
+    g := buying_group.group_for_update(si, account_key);
+    EXECUTE format('SELECT true, %I::text FROM %s WHERE %I::text = $1 LIMIT 1',
+                   per.account_column, per.relation, per.key_column)
+       INTO found_person, person_account USING person_key;
+    IF found_person IS NULL THEN
+        RAISE EXCEPTION 'person "%" does not exist', person_key
+            USING ERRCODE = 'undefined_object', DETAIL = format('No row of %s has that key.', per.relation);
+    END IF;
+    IF person_account IS DISTINCT FROM account_key THEN
+        RAISE EXCEPTION 'person "%" belongs to account "%", not "%"', person_key, person_account, account_key
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT r.id INTO rid FROM buying_group.template_role tr JOIN buying_group.role r ON r.id = tr.role_id
+     WHERE tr.template_id = si.template_id AND r.name = assign_member.role;
+    IF rid IS NULL THEN
+        RAISE EXCEPTION 'role "%" is not in the template of solution interest "%"', role, si.name
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The view buying_group.template_roles lists the roles of each template.';
+    END IF;
+    SELECT * INTO m FROM buying_group.bmember x
+     WHERE x.buying_group_id = g.id AND x.person_key = assign_member.person_key FOR UPDATE;
+    IF FOUND AND buying_group.source_rank(m.source) > buying_group.source_rank(source) THEN
+        RAISE NOTICE 'person "%" is % by a % decision; a % assignment cannot override it', person_key,
+                     CASE WHEN m.is_removed THEN 'removed' ELSE 'assigned' END, m.source, source;
+        RETURN false;
+    END IF;
+    IF FOUND AND NOT m.is_removed AND m.role_id = rid AND m.source = source THEN
+        RETURN false;
+    END IF;
+    INSERT INTO buying_group.bmember AS x (buying_group_id, person_key, role_id, source)
+    VALUES (g.id, person_key, rid, source)
+    ON CONFLICT (buying_group_id, person_key) DO UPDATE
+       SET role_id = EXCLUDED.role_id, source = EXCLUDED.source, is_removed = false, removed_at = NULL,
+           assigned_at = pg_catalog.now();
+    PERFORM buying_group.refresh_groups(ARRAY[g.id]);
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION buying_group.assign_member(text, text, text, text, text) IS
+'Assigns a person of the account to a role of its buying group (source manual or journey); false, with a NOTICE, when a higher source holds the membership';
+
+CREATE FUNCTION buying_group.remove_member(solution_interest text, account_key text, person_key text,
+                                           source text DEFAULT 'manual')
+RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
+    g buying_group.bgroup;
+    m buying_group.bmember;
+BEGIN
+    PERFORM buying_group.require_source(source);
+    g := buying_group.group_for_update(si, account_key);
+    SELECT * INTO m FROM buying_group.bmember x
+     WHERE x.buying_group_id = g.id AND x.person_key = remove_member.person_key FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE NOTICE 'person "%" is not a member of the buying group', person_key;
+        RETURN false;
+    END IF;
+    IF buying_group.source_rank(m.source) > buying_group.source_rank(source) THEN
+        RAISE NOTICE 'person "%" is % by a % decision; a % removal cannot override it', person_key,
+                     CASE WHEN m.is_removed THEN 'removed' ELSE 'assigned' END, m.source, source;
+        RETURN false;
+    END IF;
+    IF m.is_removed AND m.source = source THEN
+        RETURN false;
+    END IF;
+    UPDATE buying_group.bmember x
+       SET is_removed = true, removed_at = coalesce(x.removed_at, pg_catalog.now()), source = remove_member.source
+     WHERE x.buying_group_id = g.id AND x.person_key = remove_member.person_key;
+    PERFORM buying_group.refresh_groups(ARRAY[g.id]);
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION buying_group.remove_member(text, text, text, text) IS
+'Removes a member (softly) from its buying group (source manual or journey); false, with a NOTICE, when a higher source holds the membership';
+
+CREATE FUNCTION buying_group.simulate(solution_interest text, template text)
+RETURNS TABLE (account_key text, current_completeness numeric, simulated_completeness numeric,
+               current_members integer, simulated_members integer)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
+    per buying_group.binding := buying_group.bound('persons');
+BEGIN
+    -- raises if the template does not exist
+    PERFORM FROM buying_group.template_for_update(template);
+    RETURN QUERY EXECUTE format($q$
+        SELECT g.account_key, g.completeness,
+               coalesce(buying_group.completeness($2, mr.role), 0),
+               g.member_count, count(mr.role)::integer
+          FROM buying_group.bgroup g
+          LEFT JOIN %1$s p ON p.%2$I::text = g.account_key
+          LEFT JOIN LATERAL (SELECT buying_group.match_role($2, p) AS role) mr ON p IS NOT NULL
+         WHERE g.solution_interest_id = $1
+         GROUP BY g.id
+         ORDER BY g.account_key$q$, per.relation, per.account_column)
+    USING si.id, template;
+END
+$$;
+COMMENT ON FUNCTION buying_group.simulate(text, text) IS
+'What-if: the completeness each buying group of the solution interest would have under another (e.g. draft) template; changes nothing';
+
+--------------------------------------------------------------------------
+-- Views for BI (SPEC 6, 9)
+--------------------------------------------------------------------------
+
+CREATE VIEW buying_group.solution_interests AS
+SELECT si.name, si.description, t.name AS template, si.update_existing, si.sales_ready_completeness,
+       si.sales_ready_engagement, si.created_at
+  FROM buying_group.solution_interest si JOIN buying_group.template t ON t.id = si.template_id;
+COMMENT ON VIEW buying_group.solution_interests IS 'Solution interests and their templates';
+COMMENT ON COLUMN buying_group.solution_interests.name IS 'Solution interest name, unique';
+COMMENT ON COLUMN buying_group.solution_interests.description IS 'Free text';
+COMMENT ON COLUMN buying_group.solution_interests.template IS 'Its live template';
+COMMENT ON COLUMN buying_group.solution_interests.update_existing IS 'Whether run_maintenance re-evaluates its groups';
+COMMENT ON COLUMN buying_group.solution_interests.sales_ready_completeness IS 'Completeness a group needs to be sales-ready';
+COMMENT ON COLUMN buying_group.solution_interests.sales_ready_engagement IS 'Engagement a group needs to be sales-ready';
+COMMENT ON COLUMN buying_group.solution_interests.created_at IS 'When it was created';
+
+CREATE VIEW buying_group.buying_groups AS
+SELECT g.id, g.name, g.account_key, si.name AS solution_interest, t.name AS template, g.stage, g.status,
+       g.completeness, pg_catalog.round(g.completeness)::integer AS completeness_display,
+       g.engagement, pg_catalog.round(g.engagement)::integer AS engagement_display,
+       g.member_count, g.sales_ready, g.created_at, g.updated_at
+  FROM buying_group.bgroup g
+  JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id
+  JOIN buying_group.template t ON t.id = si.template_id;
+COMMENT ON VIEW buying_group.buying_groups IS 'Buying groups with their scores';
+COMMENT ON COLUMN buying_group.buying_groups.id IS 'Buying group id';
+COMMENT ON COLUMN buying_group.buying_groups.name IS '<solution interest> for <account name>';
+COMMENT ON COLUMN buying_group.buying_groups.account_key IS 'Key of the account (as text)';
+COMMENT ON COLUMN buying_group.buying_groups.solution_interest IS 'Solution interest name';
+COMMENT ON COLUMN buying_group.buying_groups.template IS 'The solution interest''s template';
+COMMENT ON COLUMN buying_group.buying_groups.stage IS 'Stage in the solution interest''s stage model (NULL: none yet)';
+COMMENT ON COLUMN buying_group.buying_groups.status IS 'Free-text status';
+COMMENT ON COLUMN buying_group.buying_groups.completeness IS 'Completeness 0..100 at full precision';
+COMMENT ON COLUMN buying_group.buying_groups.completeness_display IS 'Completeness rounded half up, for display';
+COMMENT ON COLUMN buying_group.buying_groups.engagement IS 'Engagement 0..100 at full precision (NULL until engagement is computed)';
+COMMENT ON COLUMN buying_group.buying_groups.engagement_display IS 'Engagement rounded half up, for display';
+COMMENT ON COLUMN buying_group.buying_groups.member_count IS 'Members not removed';
+COMMENT ON COLUMN buying_group.buying_groups.sales_ready IS 'Completeness and engagement reach the solution interest''s thresholds';
+COMMENT ON COLUMN buying_group.buying_groups.created_at IS 'When the group was created';
+COMMENT ON COLUMN buying_group.buying_groups.updated_at IS 'When its scores last changed';
+
+CREATE VIEW buying_group.members AS
+SELECT m.buying_group_id, g.account_key, m.person_key, r.name AS role, m.source, m.is_removed,
+       m.assigned_at, m.removed_at
+  FROM buying_group.bmember m
+  JOIN buying_group.bgroup g ON g.id = m.buying_group_id
+  JOIN buying_group.role r ON r.id = m.role_id;
+COMMENT ON VIEW buying_group.members IS 'Members of buying groups, removed ones included';
+COMMENT ON COLUMN buying_group.members.buying_group_id IS 'Buying group id';
+COMMENT ON COLUMN buying_group.members.account_key IS 'Key of the group''s account';
+COMMENT ON COLUMN buying_group.members.person_key IS 'Key of the person (as text)';
+COMMENT ON COLUMN buying_group.members.role IS 'The person''s role in the group';
+COMMENT ON COLUMN buying_group.members.source IS 'Source of the latest decision: manual, journey or system';
+COMMENT ON COLUMN buying_group.members.is_removed IS 'Removed (softly): kept for history, not counted';
+COMMENT ON COLUMN buying_group.members.assigned_at IS 'When the person was (last) assigned';
+COMMENT ON COLUMN buying_group.members.removed_at IS 'When the person was removed';
+
+CREATE VIEW buying_group.role_coverage AS
+SELECT g.id AS buying_group_id, r.name AS role, tr.required, tr.members_required,
+       count(m.person_key)::integer AS assigned,
+       100 * LEAST(count(m.person_key), tr.members_required)::numeric / tr.members_required AS completeness
+  FROM buying_group.bgroup g
+  JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id
+  JOIN buying_group.template_role tr ON tr.template_id = si.template_id
+  JOIN buying_group.role r ON r.id = tr.role_id
+  LEFT JOIN buying_group.bmember m ON m.buying_group_id = g.id AND m.role_id = tr.role_id AND NOT m.is_removed
+ GROUP BY g.id, r.name, tr.required, tr.members_required, tr.priority;
+COMMENT ON VIEW buying_group.role_coverage IS 'For each buying group and each role of its template: how many members hold it';
+COMMENT ON COLUMN buying_group.role_coverage.buying_group_id IS 'Buying group id';
+COMMENT ON COLUMN buying_group.role_coverage.role IS 'Role of the template';
+COMMENT ON COLUMN buying_group.role_coverage.required IS 'Whether the role counts for completeness';
+COMMENT ON COLUMN buying_group.role_coverage.members_required IS 'How many members fill the role';
+COMMENT ON COLUMN buying_group.role_coverage.assigned IS 'Members holding the role (removed ones not counted)';
+COMMENT ON COLUMN buying_group.role_coverage.completeness IS 'The role''s completeness 0..100 at full precision';
+
+CREATE VIEW buying_group.missing_roles AS
+SELECT c.buying_group_id, g.account_key, si.name AS solution_interest, c.role, c.members_required, c.assigned
+  FROM buying_group.role_coverage c
+  JOIN buying_group.bgroup g ON g.id = c.buying_group_id
+  JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id
+ WHERE c.required AND c.assigned < c.members_required;
+COMMENT ON VIEW buying_group.missing_roles IS 'Required roles of buying groups below their threshold';
+COMMENT ON COLUMN buying_group.missing_roles.buying_group_id IS 'Buying group id';
+COMMENT ON COLUMN buying_group.missing_roles.account_key IS 'Key of the group''s account';
+COMMENT ON COLUMN buying_group.missing_roles.solution_interest IS 'Solution interest name';
+COMMENT ON COLUMN buying_group.missing_roles.role IS 'The role that is missing members';
+COMMENT ON COLUMN buying_group.missing_roles.members_required IS 'How many members fill the role';
+COMMENT ON COLUMN buying_group.missing_roles.assigned IS 'How many hold it';
+
+CREATE VIEW buying_group.incomplete_groups AS
+SELECT b.*
+  FROM buying_group.buying_groups b
+ WHERE EXISTS (SELECT FROM buying_group.missing_roles mr WHERE mr.buying_group_id = b.id);
+COMMENT ON VIEW buying_group.incomplete_groups IS 'Buying groups with missing required roles (for ad retargeting)';
+COMMENT ON COLUMN buying_group.incomplete_groups.id IS 'Buying group id';
+COMMENT ON COLUMN buying_group.incomplete_groups.name IS '<solution interest> for <account name>';
+COMMENT ON COLUMN buying_group.incomplete_groups.account_key IS 'Key of the account (as text)';
+COMMENT ON COLUMN buying_group.incomplete_groups.solution_interest IS 'Solution interest name';
+COMMENT ON COLUMN buying_group.incomplete_groups.template IS 'The solution interest''s template';
+COMMENT ON COLUMN buying_group.incomplete_groups.stage IS 'Stage (NULL: none yet)';
+COMMENT ON COLUMN buying_group.incomplete_groups.status IS 'Free-text status';
+COMMENT ON COLUMN buying_group.incomplete_groups.completeness IS 'Completeness 0..100 at full precision';
+COMMENT ON COLUMN buying_group.incomplete_groups.completeness_display IS 'Completeness rounded half up';
+COMMENT ON COLUMN buying_group.incomplete_groups.engagement IS 'Engagement 0..100 (NULL until computed)';
+COMMENT ON COLUMN buying_group.incomplete_groups.engagement_display IS 'Engagement rounded half up';
+COMMENT ON COLUMN buying_group.incomplete_groups.member_count IS 'Members not removed';
+COMMENT ON COLUMN buying_group.incomplete_groups.sales_ready IS 'Whether the group is sales-ready';
+COMMENT ON COLUMN buying_group.incomplete_groups.created_at IS 'When the group was created';
+COMMENT ON COLUMN buying_group.incomplete_groups.updated_at IS 'When its scores last changed';
+
+CREATE VIEW buying_group.sales_ready_groups AS
+SELECT b.* FROM buying_group.buying_groups b WHERE b.sales_ready;
+COMMENT ON VIEW buying_group.sales_ready_groups IS 'Buying groups that reach their solution interest''s sales-ready thresholds';
+COMMENT ON COLUMN buying_group.sales_ready_groups.id IS 'Buying group id';
+COMMENT ON COLUMN buying_group.sales_ready_groups.name IS '<solution interest> for <account name>';
+COMMENT ON COLUMN buying_group.sales_ready_groups.account_key IS 'Key of the account (as text)';
+COMMENT ON COLUMN buying_group.sales_ready_groups.solution_interest IS 'Solution interest name';
+COMMENT ON COLUMN buying_group.sales_ready_groups.template IS 'The solution interest''s template';
+COMMENT ON COLUMN buying_group.sales_ready_groups.stage IS 'Stage (NULL: none yet)';
+COMMENT ON COLUMN buying_group.sales_ready_groups.status IS 'Free-text status';
+COMMENT ON COLUMN buying_group.sales_ready_groups.completeness IS 'Completeness 0..100 at full precision';
+COMMENT ON COLUMN buying_group.sales_ready_groups.completeness_display IS 'Completeness rounded half up';
+COMMENT ON COLUMN buying_group.sales_ready_groups.engagement IS 'Engagement 0..100 (NULL until computed)';
+COMMENT ON COLUMN buying_group.sales_ready_groups.engagement_display IS 'Engagement rounded half up';
+COMMENT ON COLUMN buying_group.sales_ready_groups.member_count IS 'Members not removed';
+COMMENT ON COLUMN buying_group.sales_ready_groups.sales_ready IS 'Always true here';
+COMMENT ON COLUMN buying_group.sales_ready_groups.created_at IS 'When the group was created';
+COMMENT ON COLUMN buying_group.sales_ready_groups.updated_at IS 'When its scores last changed';
+
+--------------------------------------------------------------------------
 -- Privileges: nothing for PUBLIC; readers read and match; admins configure
 --------------------------------------------------------------------------
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA buying_group FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA buying_group FROM PUBLIC;
-GRANT USAGE ON SCHEMA buying_group TO buying_group_reader, buying_group_admin;
+GRANT USAGE ON SCHEMA buying_group, buying_group_audience TO buying_group_reader, buying_group_admin;
+GRANT CREATE ON SCHEMA buying_group_audience TO buying_group_admin;
 
 GRANT SELECT ON ALL TABLES IN SCHEMA buying_group TO buying_group_reader;
 GRANT EXECUTE ON FUNCTION
@@ -748,12 +1656,20 @@ GRANT EXECUTE ON FUNCTION
     buying_group.completeness_finalfn(buying_group.completeness_state),
     buying_group.role_completeness_finalfn(buying_group.completeness_state),
     buying_group.completeness(text, text),
-    buying_group.role_completeness(text, text)
+    buying_group.role_completeness(text, text),
+    buying_group.rule_to_sql(text, regtype, text),
+    buying_group.persons_type(),
+    buying_group.bound(text),
+    buying_group.solution_interest_of(text),
+    buying_group.simulate(text, text),
+    buying_group.template_for_update(text)
 TO buying_group_reader;
 
-GRANT INSERT, UPDATE, DELETE ON buying_group.role, buying_group.template, buying_group.template_role
+GRANT INSERT, UPDATE, DELETE ON buying_group.role, buying_group.template, buying_group.template_role,
+    buying_group.binding, buying_group.solution_interest, buying_group.audience, buying_group.bgroup,
+    buying_group.bmember
     TO buying_group_admin;
-GRANT USAGE ON SEQUENCE buying_group.role_id_seq, buying_group.template_id_seq TO buying_group_admin;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA buying_group TO buying_group_admin;
 GRANT EXECUTE ON FUNCTION
     buying_group.template_for_update(text),
     buying_group.role_id(text),
@@ -768,5 +1684,23 @@ GRANT EXECUTE ON FUNCTION
     buying_group.remove_template_role(text, text),
     buying_group.set_members_required(text, text, integer),
     buying_group.delete_template(text),
-    buying_group.publish_template(text)
+    buying_group.publish_template(text),
+    buying_group.require_column(regclass, text, text, regtype[]),
+    buying_group.require_no_groups(text),
+    buying_group.bind_accounts(regclass, text, text),
+    buying_group.bind_persons(regclass, text, text),
+    buying_group.bind_activities(regclass, text, text, text),
+    buying_group.create_solution_interest(text, text, text, boolean, numeric, numeric),
+    buying_group.delete_solution_interest(text),
+    buying_group.source_rank(text),
+    buying_group.refresh_groups(bigint[]),
+    buying_group.audience_of(text),
+    buying_group.create_audience(text, jsonb, text),
+    buying_group.delete_audience(text),
+    buying_group.create_buying_groups(text, text),
+    buying_group.run_maintenance(text),
+    buying_group.group_for_update(buying_group.solution_interest, text),
+    buying_group.require_source(text),
+    buying_group.assign_member(text, text, text, text, text),
+    buying_group.remove_member(text, text, text, text)
 TO buying_group_admin;

@@ -47,8 +47,9 @@ SELECT c.relname, a.attname
    AND (obj_description(c.oid, 'pg_class') IS NULL OR col_description(c.oid, a.attnum) IS NULL);
 
 -- the catalog tables are configuration: pg_dump keeps the user's rows
-SELECT unnest(extconfig)::regclass AS dumped, unnest(extcondition) AS condition
-  FROM pg_extension WHERE extname = 'buying_group' ORDER BY 1::text;
+SELECT c.dumped, c.condition
+  FROM pg_extension e, unnest(e.extconfig::regclass[], e.extcondition) c(dumped, condition)
+ WHERE e.extname = 'buying_group' ORDER BY c.dumped::text;
 
 -- a pre-existing schema named buying_group makes installation fail
 DROP EXTENSION buying_group;

@@ -140,7 +140,41 @@ slot_text(RuleBinding *b, AttrSlot *slot)
 	return !slot->isnull;
 }
 
-/* The number a jsonb path holds, if its text is a finite number. */
+/*
+ * Is s[0..len) a decimal number: [+-] digits [. digits] [e [+-] digits]?
+ * (strtod alone would also take hexadecimal, "inf" and "nan".)
+ */
+static bool
+is_decimal(const char *s, int len)
+{
+	int			i = 0;
+	int			digits = 0;
+
+	if (i < len && (s[i] == '+' || s[i] == '-'))
+		i++;
+	while (i < len && isdigit((unsigned char) s[i]))
+		i++, digits++;
+	if (i < len && s[i] == '.')
+		for (i++; i < len && isdigit((unsigned char) s[i]); i++)
+			digits++;
+	if (digits == 0)
+		return false;
+	if (i < len && (s[i] == 'e' || s[i] == 'E'))
+	{
+		int			exp_digits = 0;
+
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (; i < len && isdigit((unsigned char) s[i]); i++)
+			exp_digits++;
+		if (exp_digits == 0)
+			return false;
+	}
+	return i == len;
+}
+
+/* The number a jsonb path holds, if its text is a finite decimal number. */
 static bool
 slot_json_number(RuleBinding *b, AttrSlot *slot, double *out)
 {
@@ -149,7 +183,7 @@ slot_json_number(RuleBinding *b, AttrSlot *slot, double *out)
 	{
 		slot->json_num_done = true;
 		slot->json_num_ok = false;
-		if (slot_text(b, slot) && slot->text_len > 0)
+		if (slot_text(b, slot) && is_decimal(slot->text, slot->text_len))
 		{
 			char	   *end;
 			double		v = strtod(slot->text, &end);

@@ -1,0 +1,295 @@
+/*
+ * rule_sql.c
+ *		Rule -> SQL predicate, for account audiences served as views.
+ *
+ * The predicate means exactly what the C evaluator computes (the audience
+ * test compares the two on every account), and it is plain SQL over the
+ * table's columns so that the planner can use the table's indexes: numbers
+ * and dates compare the column itself (a btree index on it serves them);
+ * text compares lower(btrim(column, <white space>)), which an expression
+ * index on that expression serves. Every identifier goes through
+ * quote_identifier and every constant through quote_literal: no rule can
+ * inject SQL.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/regproc.h"
+#include "utils/typcache.h"
+
+#include "rule.h"
+
+/* The white space the rule language trims, as a SQL literal. */
+#define SQL_TRIM_SET "E' \\t\\n\\r\\f\\x0b'"
+
+/* Appends the raw value of a slot as SQL: column, jsonb path or text form. */
+static void
+append_raw(StringInfo out, AttrSlot *slot, TupleDesc tupdesc, const char *alias, bool as_text)
+{
+	const char *col = quote_identifier(NameStr(TupleDescAttr(tupdesc, slot->attno)->attname));
+	const char *qual = alias ? psprintf("%s.%s", quote_identifier(alias), col) : col;
+
+	if (slot->kind == VK_JSON_PATH)
+	{
+		Datum		path = slot->json_path;
+
+		appendStringInfo(out, "(%s OPERATOR(pg_catalog.#>>) %s::pg_catalog.text[])", qual,
+						 quote_literal_cstr(TextDatumGetCString(DirectFunctionCall1(array_out, path))));
+	}
+	else if (!as_text || slot->kind == VK_TEXT)
+		appendStringInfoString(out, qual);
+	else
+	{
+		/* the type's output function, exactly as the evaluator reads it */
+		Oid			outfunc;
+		bool		isvarlena;
+
+		getTypeOutputInfo(slot->typid, &outfunc, &isvarlena);
+		appendStringInfo(out, "pg_catalog.textin(%s(%s))",
+						 format_procedure_qualified(outfunc), qual);
+	}
+}
+
+/* Appends the folded (trimmed, lower-cased) text of a slot. */
+static void
+append_folded(StringInfo out, AttrSlot *slot, TupleDesc tupdesc, const char *alias)
+{
+	appendStringInfoString(out, "pg_catalog.lower(pg_catalog.btrim(");
+	append_raw(out, slot, tupdesc, alias, true);
+	appendStringInfoString(out, ", " SQL_TRIM_SET "))");
+}
+
+/* Appends a constant typed for the slot's column (numbers bare, dates cast). */
+static void
+append_typed_const(StringInfo out, AttrSlot *slot, const RuleConst *c)
+{
+	switch (slot->kind)
+	{
+		case VK_DATE:
+		case VK_TIMESTAMP:
+			appendStringInfo(out, "%s::%s", quote_literal_cstr(c->str),
+							 format_type_be_qualified(slot->typid));
+			break;
+		case VK_BOOL:
+			appendStringInfoString(out, c->boolval ? "true" : "false");
+			break;
+		default:
+			appendStringInfo(out, "%s::pg_catalog.numeric", quote_literal_cstr(c->str));
+			break;
+	}
+}
+
+/* Appends the typed value of a slot: the column, or a jsonb path read as a number. */
+static void
+append_typed_value(StringInfo out, AttrSlot *slot, TupleDesc tupdesc, const char *alias)
+{
+	if (slot->kind != VK_JSON_PATH)
+	{
+		append_raw(out, slot, tupdesc, alias, false);
+		return;
+	}
+	/* as the evaluator: a decimal number, or no value at all */
+	appendStringInfoString(out, "(CASE WHEN ");
+	append_folded(out, slot, tupdesc, alias);
+	appendStringInfoString(out, " OPERATOR(pg_catalog.~) '^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$' THEN ");
+	append_folded(out, slot, tupdesc, alias);
+	appendStringInfoString(out, "::pg_catalog.numeric END)");
+}
+
+/* Appends one text comparison of the folded value with constant c. */
+static void
+append_text_test(StringInfo out, RuleNode *leaf, AttrSlot *slot, TupleDesc tupdesc,
+				 const char *alias, const RuleConst *c)
+{
+	const char *lit = quote_literal_cstr(c->folded);
+
+	switch (leaf->op)
+	{
+		case OP_EQ:
+		case OP_NE:
+		case OP_IN:
+		case OP_NOT_IN:
+			append_folded(out, slot, tupdesc, alias);
+			appendStringInfo(out, " OPERATOR(pg_catalog.=) %s", lit);
+			break;
+		case OP_CONTAINS:
+		case OP_NOT_CONTAINS:
+			appendStringInfoString(out, "pg_catalog.strpos(");
+			append_folded(out, slot, tupdesc, alias);
+			appendStringInfo(out, ", %s) OPERATOR(pg_catalog.>) 0", lit);
+			break;
+		case OP_STARTS_WITH:
+			appendStringInfoString(out, "pg_catalog.starts_with(");
+			append_folded(out, slot, tupdesc, alias);
+			appendStringInfo(out, ", %s)", lit);
+			break;
+		case OP_ENDS_WITH:
+			appendStringInfoString(out, "pg_catalog.\"right\"(");
+			append_folded(out, slot, tupdesc, alias);
+			appendStringInfo(out, ", pg_catalog.length(%s)) OPERATOR(pg_catalog.=) %s", lit, lit);
+			break;
+		case OP_MATCHES:
+			append_folded(out, slot, tupdesc, alias);
+			appendStringInfo(out, " OPERATOR(pg_catalog.~*) %s", quote_literal_cstr(c->str));
+			break;
+		case OP_TITLE_LIKE:
+			appendStringInfoString(out, "buying_group.title_similarity(");
+			append_folded(out, slot, tupdesc, alias);
+			appendStringInfo(out, ", %s) OPERATOR(pg_catalog.>=) %s::pg_catalog.float8",
+							 quote_literal_cstr(c->str),
+							 quote_literal_cstr(psprintf("%.17g", leaf->threshold)));
+			break;
+		default:
+			elog(ERROR, "operator %s is not a text operator", rule_op_name(leaf->op));
+	}
+}
+
+/* Appends the SQL of one leaf; NULL makes it false, as in the evaluator. */
+static void
+append_leaf(StringInfo out, BoundRule *br, int idx, const char *alias)
+{
+	RuleNode   *leaf = &br->rule->nodes[idx];
+	BoundLeaf  *bl = &br->leaves[idx];
+	TupleDesc	tupdesc = br->binding->tupdesc;
+	AttrSlot   *slot = &br->binding->slots[bl->slot];
+	bool		negated = leaf->op == OP_NE || leaf->op == OP_NOT_IN || leaf->op == OP_NOT_CONTAINS;
+	int			i;
+
+	if (leaf->opclass == OPC_EMPTINESS)
+	{
+		bool		textual = slot->kind == VK_TEXT || slot->kind == VK_OTHER || slot->kind == VK_JSON_PATH;
+
+		appendStringInfoChar(out, '(');
+		if (textual)
+		{
+			appendStringInfoString(out, "pg_catalog.coalesce(");
+			append_folded(out, slot, tupdesc, alias);
+			appendStringInfo(out, ", '') OPERATOR(pg_catalog.%s) ''",
+							 leaf->op == OP_IS_EMPTY ? "=" : "<>");
+		}
+		else
+		{
+			append_raw(out, slot, tupdesc, alias, false);
+			appendStringInfoString(out, leaf->op == OP_IS_EMPTY ? " IS NULL" : " IS NOT NULL");
+		}
+		appendStringInfoChar(out, ')');
+		return;
+	}
+
+	appendStringInfoString(out, "pg_catalog.coalesce(");
+	if (negated)
+		appendStringInfoString(out, "NOT ");
+	appendStringInfoChar(out, '(');
+	if (bl->typed && leaf->opclass == OPC_ORDER)
+	{
+		static const char *const ops[] = {[OP_GT] = ">",[OP_GTE] = ">=",[OP_LT] = "<",[OP_LTE] = "<="};
+
+		append_typed_value(out, slot, tupdesc, alias);
+		if (leaf->op == OP_BETWEEN)
+		{
+			appendStringInfoString(out, " BETWEEN ");
+			append_typed_const(out, slot, &leaf->consts[0]);
+			appendStringInfoString(out, " AND ");
+			append_typed_const(out, slot, &leaf->consts[1]);
+		}
+		else
+		{
+			appendStringInfo(out, " OPERATOR(pg_catalog.%s) ", ops[leaf->op]);
+			append_typed_const(out, slot, &leaf->consts[0]);
+		}
+	}
+	else if (bl->typed)
+	{
+		append_typed_value(out, slot, tupdesc, alias);
+		appendStringInfoString(out, " IN (");
+		for (i = 0; i < leaf->nconsts; i++)
+		{
+			if (i > 0)
+				appendStringInfoString(out, ", ");
+			append_typed_const(out, slot, &leaf->consts[i]);
+		}
+		appendStringInfoChar(out, ')');
+	}
+	else if (leaf->opclass == OPC_EQUALITY)
+	{
+		append_folded(out, slot, tupdesc, alias);
+		appendStringInfoString(out, " IN (");
+		for (i = 0; i < leaf->nconsts; i++)
+			appendStringInfo(out, "%s%s", i > 0 ? ", " : "", quote_literal_cstr(leaf->consts[i].folded));
+		appendStringInfoChar(out, ')');
+	}
+	else
+	{
+		for (i = 0; i < leaf->nconsts; i++)
+		{
+			if (i > 0)
+				appendStringInfoString(out, " OR ");
+			append_text_test(out, leaf, slot, tupdesc, alias, &leaf->consts[i]);
+		}
+	}
+	appendStringInfoString(out, "), false)");
+}
+
+/* Appends the SQL of node idx and its children. */
+static void
+append_node(StringInfo out, BoundRule *br, int idx, const char *alias)
+{
+	RuleNode   *node = &br->rule->nodes[idx];
+	int			i;
+
+	check_stack_depth();
+	switch (node->kind)
+	{
+		case RN_LEAF:
+			append_leaf(out, br, idx, alias);
+			break;
+		case RN_NOT:
+			appendStringInfoString(out, "(NOT ");
+			append_node(out, br, node->children[0], alias);
+			appendStringInfoChar(out, ')');
+			break;
+		case RN_ALL:
+		case RN_ANY:
+			appendStringInfoChar(out, '(');
+			for (i = 0; i < node->nchildren; i++)
+			{
+				if (i > 0)
+					appendStringInfoString(out, node->kind == RN_ALL ? " AND " : " OR ");
+				append_node(out, br, node->children[i], alias);
+			}
+			appendStringInfoChar(out, ')');
+			break;
+	}
+}
+
+PG_FUNCTION_INFO_V1(bg_rule_to_sql);
+
+/*
+ * SQL rule_to_sql(rule text, row_type regtype, alias text DEFAULT NULL):
+ * the rule as a boolean SQL expression over the row type's columns.
+ */
+Datum
+bg_rule_to_sql(PG_FUNCTION_ARGS)
+{
+	text	   *rule_text = PG_GETARG_TEXT_PP(0);
+	Oid			typid = PG_GETARG_OID(1);
+	char	   *alias = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	Rule	   *rule = rule_parse(VARDATA_ANY(rule_text), VARSIZE_ANY_EXHDR(rule_text),
+								  CurrentMemoryContext);
+	TupleDesc	tupdesc = lookup_rowtype_tupdesc(typid, -1);
+	RuleBinding *binding = rule_binding_create(tupdesc, CurrentMemoryContext);
+	BoundRule  *br;
+	StringInfoData out;
+
+	ReleaseTupleDesc(tupdesc);
+	br = rule_bind(binding, rule);
+	initStringInfo(&out);
+	append_node(&out, br, 0, alias);
+	PG_RETURN_TEXT_P(cstring_to_text(out.data));
+}
