@@ -1425,8 +1425,8 @@ BEGIN
         RETURN false;
     END IF;
     INSERT INTO buying_group.bmember AS x (buying_group_id, person_key, role_id, source)
-    VALUES (g.id, person_key, rid, source)
-    ON CONFLICT (buying_group_id, person_key) DO UPDATE
+    VALUES (g.id, assign_member.person_key, rid, assign_member.source)
+    ON CONFLICT ON CONSTRAINT bmember_pkey DO UPDATE
        SET role_id = EXCLUDED.role_id, source = EXCLUDED.source, is_removed = false, removed_at = NULL,
            assigned_at = pg_catalog.now();
     PERFORM buying_group.refresh_groups(ARRAY[g.id]);

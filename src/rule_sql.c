@@ -65,7 +65,7 @@ append_folded(StringInfo out, AttrSlot *slot, TupleDesc tupdesc, const char *ali
 	appendStringInfoString(out, ", " SQL_TRIM_SET "))");
 }
 
-/* Appends a constant typed for the slot's column (numbers bare, dates cast). */
+/* Appends a constant typed for the slot's column, so that its indexes apply. */
 static void
 append_typed_const(StringInfo out, AttrSlot *slot, const RuleConst *c)
 {
@@ -78,6 +78,14 @@ append_typed_const(StringInfo out, AttrSlot *slot, const RuleConst *c)
 			break;
 		case VK_BOOL:
 			appendStringInfoString(out, c->boolval ? "true" : "false");
+			break;
+		case VK_INT:
+			/* int8 keeps a btree index on an integer column usable */
+			appendStringInfo(out, "%s::pg_catalog.%s", quote_literal_cstr(c->str),
+							 c->is_integer ? "int8" : "numeric");
+			break;
+		case VK_FLOAT:
+			appendStringInfo(out, "%s::pg_catalog.float8", quote_literal_cstr(c->str));
 			break;
 		default:
 			appendStringInfo(out, "%s::pg_catalog.numeric", quote_literal_cstr(c->str));
@@ -150,9 +158,14 @@ append_text_test(StringInfo out, RuleNode *leaf, AttrSlot *slot, TupleDesc tupde
 	}
 }
 
-/* Appends the SQL of one leaf; NULL makes it false, as in the evaluator. */
+/*
+ * Appends the SQL of one leaf. A NULL attribute makes a leaf false in the
+ * evaluator; in SQL it makes it NULL, which AND, OR and WHERE treat as false
+ * too, so only leaves under a NOT are wrapped in COALESCE(..., false). The
+ * others stay bare comparisons that an index can serve.
+ */
 static void
-append_leaf(StringInfo out, BoundRule *br, int idx, const char *alias)
+append_leaf(StringInfo out, BoundRule *br, int idx, const char *alias, bool under_not)
 {
 	RuleNode   *leaf = &br->rule->nodes[idx];
 	BoundLeaf  *bl = &br->leaves[idx];
@@ -168,7 +181,7 @@ append_leaf(StringInfo out, BoundRule *br, int idx, const char *alias)
 		appendStringInfoChar(out, '(');
 		if (textual)
 		{
-			appendStringInfoString(out, "pg_catalog.coalesce(");
+			appendStringInfoString(out, "COALESCE(");
 			append_folded(out, slot, tupdesc, alias);
 			appendStringInfo(out, ", '') OPERATOR(pg_catalog.%s) ''",
 							 leaf->op == OP_IS_EMPTY ? "=" : "<>");
@@ -182,7 +195,8 @@ append_leaf(StringInfo out, BoundRule *br, int idx, const char *alias)
 		return;
 	}
 
-	appendStringInfoString(out, "pg_catalog.coalesce(");
+	if (under_not)
+		appendStringInfoString(out, "COALESCE(");
 	if (negated)
 		appendStringInfoString(out, "NOT ");
 	appendStringInfoChar(out, '(');
@@ -233,12 +247,12 @@ append_leaf(StringInfo out, BoundRule *br, int idx, const char *alias)
 			append_text_test(out, leaf, slot, tupdesc, alias, &leaf->consts[i]);
 		}
 	}
-	appendStringInfoString(out, "), false)");
+	appendStringInfoString(out, under_not ? "), false)" : ")");
 }
 
-/* Appends the SQL of node idx and its children. */
+/* Appends the SQL of node idx and its children; under_not: below a NOT. */
 static void
-append_node(StringInfo out, BoundRule *br, int idx, const char *alias)
+append_node(StringInfo out, BoundRule *br, int idx, const char *alias, bool under_not)
 {
 	RuleNode   *node = &br->rule->nodes[idx];
 	int			i;
@@ -247,11 +261,11 @@ append_node(StringInfo out, BoundRule *br, int idx, const char *alias)
 	switch (node->kind)
 	{
 		case RN_LEAF:
-			append_leaf(out, br, idx, alias);
+			append_leaf(out, br, idx, alias, under_not);
 			break;
 		case RN_NOT:
 			appendStringInfoString(out, "(NOT ");
-			append_node(out, br, node->children[0], alias);
+			append_node(out, br, node->children[0], alias, true);
 			appendStringInfoChar(out, ')');
 			break;
 		case RN_ALL:
@@ -261,7 +275,7 @@ append_node(StringInfo out, BoundRule *br, int idx, const char *alias)
 			{
 				if (i > 0)
 					appendStringInfoString(out, node->kind == RN_ALL ? " AND " : " OR ");
-				append_node(out, br, node->children[i], alias);
+				append_node(out, br, node->children[i], alias, under_not);
 			}
 			appendStringInfoChar(out, ')');
 			break;
@@ -290,6 +304,6 @@ bg_rule_to_sql(PG_FUNCTION_ARGS)
 	ReleaseTupleDesc(tupdesc);
 	br = rule_bind(binding, rule);
 	initStringInfo(&out);
-	append_node(&out, br, 0, alias);
+	append_node(&out, br, 0, alias, false);
 	PG_RETURN_TEXT_P(cstring_to_text(out.data));
 }
