@@ -1,6 +1,14 @@
 -- Buying groups (SPEC 2, 6, 9): bindings, solution interests, audiences as views,
 -- the creation job, membership precedence, maintenance, simulate and the BI views.
 \set SHOW_CONTEXT never
+-- a database of its own: bindings are database-wide and the templates of the
+-- other tests do not fit this persons table
+\set regress_db :DBNAME
+CREATE DATABASE bg_groups;
+\c bg_groups
+SET client_min_messages = warning;
+CREATE EXTENSION buying_group;
+RESET client_min_messages;
 CREATE SCHEMA crm;
 CREATE TABLE crm.account (account_id integer PRIMARY KEY, account_name text, industry text,
                           employees integer, country text, website text);
@@ -197,3 +205,6 @@ SELECT count(*) AS accounts, count(*) FILTER (WHERE in_view) AS in_audience,
                EXISTS (SELECT FROM buying_group_audience.mixed v WHERE v.account_id = a.account_id) AS in_view,
                buying_group.eval_rule((SELECT rule::text FROM buying_group.audience WHERE name = 'Mixed'), a) AS by_c
           FROM crm.account a) s;
+
+\c :regress_db
+DROP DATABASE bg_groups;
