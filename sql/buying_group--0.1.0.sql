@@ -1118,12 +1118,13 @@ COMMENT ON FUNCTION buying_group.refresh_groups(bigint[]) IS 'Internal: recomput
 CREATE SCHEMA buying_group_audience;
 COMMENT ON SCHEMA buying_group_audience IS 'One view per account audience, generated from its rule';
 
-CREATE FUNCTION buying_group.rule_to_sql(rule text, row_type regtype, alias text DEFAULT NULL)
+CREATE FUNCTION buying_group.rule_to_sql(rule text, row_type regtype, alias text DEFAULT NULL,
+                                         key_column text DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'bg_rule_to_sql'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION buying_group.rule_to_sql(text, regtype, text) IS
-'The rule as a SQL boolean expression over the row type''s columns (qualified by alias when given), with the evaluator''s exact semantics';
+LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION buying_group.rule_to_sql(text, regtype, text, text) IS
+'The rule as a SQL boolean expression over the row type''s columns (qualified by alias when given), with the evaluator''s exact semantics; key_column, the account key, enables buying-group filters';
 
 CREATE SEQUENCE buying_group.audience_id_seq AS integer;
 CREATE TABLE buying_group.audience (
@@ -1181,7 +1182,8 @@ BEGIN
         RAISE EXCEPTION 'an audience needs a rule' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     predicate := buying_group.rule_to_sql(rule::text,
-                     (SELECT c.reltype::regtype FROM pg_catalog.pg_class c WHERE c.oid = acc.relation), 'a');
+                     (SELECT c.reltype::regtype FROM pg_catalog.pg_class c WHERE c.oid = acc.relation), 'a',
+                     acc.key_column);
     -- a readable, unique view name
     base := left(coalesce(nullif(trim(both '_' FROM lower(regexp_replace(btrim(name), '[^a-zA-Z0-9]+', '_', 'g'))), ''),
                           'audience'), 50);
@@ -1657,7 +1659,7 @@ GRANT EXECUTE ON FUNCTION
     buying_group.role_completeness_finalfn(buying_group.completeness_state),
     buying_group.completeness(text, text),
     buying_group.role_completeness(text, text),
-    buying_group.rule_to_sql(text, regtype, text),
+    buying_group.rule_to_sql(text, regtype, text, text),
     buying_group.persons_type(),
     buying_group.bound(text),
     buying_group.solution_interest_of(text),

@@ -186,6 +186,37 @@ SELECT count(*) AS groups_unchanged FROM buying_group.buying_groups WHERE templa
 SELECT buying_group.bind_persons('crm.account', key => 'account_id', account => 'account_id');
 SELECT buying_group.delete_solution_interest('Cloud');
 
+-- audiences with buying-group filters ("account has a matching buying group")
+SELECT b.account_key, b.solution_interest, round(b.completeness, 2) AS completeness,
+       (SELECT string_agg(role, ', ' ORDER BY role) FROM buying_group.missing_roles mr WHERE mr.buying_group_id = b.id) AS missing
+  FROM buying_group.buying_groups b ORDER BY 1, 2;
+SELECT buying_group.create_audience('Cloud missing influencers',
+  '{"buying_group": {"solution_interest": "Cloud", "missing_role": "Influencer"}}') IS NOT NULL AS created;
+SELECT buying_group.create_audience('Cloud half complete',
+  '{"buying_group": {"solution_interest": "Cloud", "completeness": [50, 100]}}') IS NOT NULL AS created;
+SELECT buying_group.create_audience('Has a decision maker',
+  '{"buying_group": {"role": "Decision Maker", "at_least": 1}}') IS NOT NULL AS created;
+SELECT buying_group.create_audience('Big, no security group',
+  '{"all": [{"attr": "employees", "op": "gte", "value": 100}, {"not": {"buying_group": {"solution_interest": "Security"}}}]}') IS NOT NULL AS created;
+SELECT 'missing influencers' AS audience, array_agg(account_id ORDER BY account_id) FROM buying_group_audience.cloud_missing_influencers
+UNION ALL SELECT 'half complete', array_agg(account_id ORDER BY account_id) FROM buying_group_audience.cloud_half_complete
+UNION ALL SELECT 'has a decision maker', array_agg(account_id ORDER BY account_id) FROM buying_group_audience.has_a_decision_maker
+UNION ALL SELECT 'big, no security', array_agg(account_id ORDER BY account_id) FROM buying_group_audience.big_no_security_group;
+-- the views are live: a manual assignment moves account 1 out of "missing influencers"
+SELECT buying_group.assign_member('Cloud', '1', 'p1', 'Influencer'), buying_group.assign_member('Cloud', '1', 'p4', 'Influencer');
+SELECT array_agg(account_id ORDER BY account_id) AS missing_influencers FROM buying_group_audience.cloud_missing_influencers;
+SELECT pg_get_viewdef('buying_group_audience.has_a_decision_maker'::regclass);
+-- filter errors
+SELECT buying_group.create_audience('Bad 1', '{"buying_group": {"solution": "Cloud"}}');
+SELECT buying_group.create_audience('Bad 2', '{"buying_group": {"completeness": [80, 20]}}');
+SELECT buying_group.create_audience('Bad 3', '{"buying_group": {"role": "Champion"}}');
+SELECT buying_group.create_audience('Bad 4', '{"buying_group": {"at_least": 0, "role": "Champion"}}');
+SELECT buying_group.create_audience('Bad 5', '{"buying_group": "Cloud"}');
+SELECT buying_group.create_audience('Bad 6', '{"buying_group": {}, "attr": "industry"}');
+-- buying-group filters select accounts; role conditions cannot use them
+SELECT buying_group.add_template_role('Stricter', 'Champion', conditions => '{"buying_group": {"solution_interest": "Cloud"}}');
+SELECT buying_group.eval_rule('{"buying_group": {"solution_interest": "Cloud"}}', a) FROM crm.account a LIMIT 1;
+
 -- the audience view and the C evaluator agree on every account (hostile strings included)
 INSERT INTO crm.account SELECT i, 'Company ' || i || CASE WHEN i % 7 = 0 THEN ' ''quoted''' ELSE '' END,
   (ARRAY['Software', 'software ', 'Retail', NULL, 'SOFTWARE', ''])[1 + i % 6], (i * 37) % 20000,

@@ -36,7 +36,7 @@ bg_check_rule(PG_FUNCTION_ARGS)
 		RuleBinding *binding = rule_binding_create(tupdesc, CurrentMemoryContext);
 
 		ReleaseTupleDesc(tupdesc);
-		rule_bind(binding, rule);
+		rule_bind(binding, rule, false);
 		MemoryContextDelete(binding->cxt);
 	}
 	rule_free(rule);

@@ -80,7 +80,7 @@ bind_template(Template *t, TupleDesc tupdesc, Oid typid, int32 typmod, uint64 ge
 	{
 		bc.role_name = t->roles[i].name;
 		if (t->roles[i].rule != NULL)
-			bt->roles[i] = rule_bind(binding, t->roles[i].rule);
+			bt->roles[i] = rule_bind(binding, t->roles[i].rule, false);
 	}
 	error_context_stack = errcb.previous;
 	return bt;
@@ -216,7 +216,7 @@ bg_eval_rule(PG_FUNCTION_ARGS)
 		{
 			rule = rule_parse(VARDATA_ANY(rule_text), VARSIZE_ANY_EXHDR(rule_text), cxt);
 			tupdesc = lookup_rowtype_tupdesc(typid, typmod);
-			fresh->bound = rule_bind(rule_binding_create(tupdesc, cxt), rule);
+			fresh->bound = rule_bind(rule_binding_create(tupdesc, cxt), rule, false);
 			ReleaseTupleDesc(tupdesc);
 		}
 		PG_CATCH();

@@ -68,8 +68,30 @@ typedef enum RuleNodeKind
 	RN_ALL,
 	RN_ANY,
 	RN_NOT,
-	RN_LEAF
+	RN_LEAF,
+	RN_GROUP					/* a buying-group filter (account audiences only) */
 } RuleNodeKind;
+
+/*
+ * {"buying_group": {...}}: the account has a buying group that passes every
+ * filter given. Only account audiences use it: it is compiled to SQL over
+ * the stored groups, never evaluated per row.
+ */
+typedef struct GroupFilter
+{
+	char	   *solution_interest;	/* NULL: any */
+	bool		has_completeness;
+	double		completeness[2];	/* inclusive range */
+	bool		has_engagement;
+	double		engagement[2];
+	int			nstages;
+	char	  **stages;			/* folded; any of */
+	int			nstatuses;
+	char	  **statuses;		/* folded; any of */
+	char	   *missing_role;	/* a required role below its threshold */
+	char	   *role;			/* with at_least: members holding the role */
+	int64		at_least;
+} GroupFilter;
 
 typedef enum RuleConstKind
 {
@@ -107,6 +129,7 @@ typedef struct RuleNode
 	int			nconsts;
 	RuleConst  *consts;
 	double		threshold;		/* title_like */
+	GroupFilter *group;			/* RN_GROUP */
 } RuleNode;
 
 /* A parsed rule: node 0 is the root. Lives in its own memory context. */
@@ -205,7 +228,7 @@ extern void rule_invalid(const char *path, const char *hint, const char *fmt,...
 
 /* rule_bind.c */
 extern RuleBinding *rule_binding_create(TupleDesc tupdesc, MemoryContext parent);
-extern BoundRule *rule_bind(RuleBinding *binding, Rule *rule);
+extern BoundRule *rule_bind(RuleBinding *binding, Rule *rule, bool allow_group_filters);
 
 /* rule_eval.c */
 extern void rule_binding_set_row(RuleBinding *binding, HeapTupleHeader row);

@@ -365,10 +365,11 @@ bind_leaf(RuleBinding *b, RuleNode *leaf, BoundLeaf *bl)
 
 /*
  * Binds a parsed rule into a binding: every leaf gets its attribute slot and
- * typed constants. Raises the rule's row-type errors.
+ * typed constants. Raises the rule's row-type errors, and refuses
+ * buying-group filters unless the caller compiles them (account audiences).
  */
 BoundRule *
-rule_bind(RuleBinding *b, Rule *rule)
+rule_bind(RuleBinding *b, Rule *rule, bool allow_group_filters)
 {
 	MemoryContext old = MemoryContextSwitchTo(b->cxt);
 	BoundRule  *br = palloc0(sizeof(BoundRule));
@@ -378,8 +379,14 @@ rule_bind(RuleBinding *b, Rule *rule)
 	br->binding = b;
 	br->leaves = palloc0(rule->nnodes * sizeof(BoundLeaf));
 	for (i = 0; i < rule->nnodes; i++)
+	{
 		if (rule->nodes[i].kind == RN_LEAF)
 			bind_leaf(b, &rule->nodes[i], &br->leaves[i]);
+		else if (rule->nodes[i].kind == RN_GROUP && !allow_group_filters)
+			rule_invalid(rule->nodes[i].path,
+						 "Use buying-group filters in account audiences (buying_group.create_audience).",
+						 "buying-group filters select accounts; they do not apply here");
+	}
 	MemoryContextSwitchTo(old);
 	return br;
 }

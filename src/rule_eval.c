@@ -421,6 +421,9 @@ rule_eval_node(BoundRule *br, int idx)
 				if (rule_eval_node(br, node->children[i]))
 					return true;
 			return false;
+		case RN_GROUP:
+			/* rule_bind refuses them outside audiences, which compile to SQL */
+			elog(ERROR, "buying-group filter at %s cannot be evaluated per row", node->path);
 	}
 	return false;
 }

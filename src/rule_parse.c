@@ -404,6 +404,119 @@ compile_leaf(ParseState *ps, json_t *obj, const char *path)
 	return idx;
 }
 
+/* Reads an inclusive [low, high] range of numbers within 0..100. */
+static void
+compile_range(json_t *v, double *range, const char *path)
+{
+	if (!json_is_array(v) || json_array_size(v) != 2 ||
+		!json_is_number(json_array_get(v, 0)) || !json_is_number(json_array_get(v, 1)))
+		rule_invalid(path, "Write the range as [low, high], e.g. [50, 100]; both ends are included.",
+					 "a range of two numbers is needed, not %s", json_type_name(v));
+	range[0] = json_number_value(json_array_get(v, 0));
+	range[1] = json_number_value(json_array_get(v, 1));
+	if (range[0] > range[1] || range[0] < 0 || range[1] > 100)
+		rule_invalid(path, "Scores run from 0 to 100; write the lower bound first.",
+					 "the range [%g, %g] is not within 0..100 in order", range[0], range[1]);
+}
+
+/* Reads a string or a non-empty list of strings, folded, for stage and status. */
+static char **
+compile_words(ParseState *ps, json_t *v, int *n, const char *path)
+{
+	char	  **words;
+	int			i;
+
+	if (json_is_string(v))
+		*n = 1;
+	else if (json_is_array(v) && json_array_size(v) > 0)
+		*n = (int) json_array_size(v);
+	else
+		rule_invalid(path, NULL, "a string or a non-empty list of strings is needed, not %s",
+					 json_type_name(v));
+	words = palloc(*n * sizeof(char *));
+	for (i = 0; i < *n; i++)
+	{
+		json_t	   *w = json_is_array(v) ? json_array_get(v, i) : v;
+		char	   *s;
+		int			len;
+
+		if (!json_is_string(w))
+			rule_invalid(path, NULL, "every value must be a string, not %s", json_type_name(w));
+		s = server_string(ps, w);
+		len = (int) strlen(s);
+		text_trim((const char **) &s, &len);
+		words[i] = text_fold(s, len, &len);
+	}
+	return words;
+}
+
+/* Reads a non-empty string. */
+static char *
+compile_name(ParseState *ps, json_t *v, const char *path)
+{
+	if (!json_is_string(v) || json_string_length(v) == 0)
+		rule_invalid(path, NULL, "a non-empty string is needed, not %s", json_type_name(v));
+	return server_string(ps, v);
+}
+
+/*
+ * Compiles {"buying_group": {"solution_interest": ..., "completeness": [lo, hi],
+ * "engagement": [lo, hi], "stage": ..., "status": ..., "missing_role": ...,
+ * "role": ..., "at_least": n}}.
+ */
+static int
+compile_group(ParseState *ps, json_t *obj, const char *path)
+{
+	int			idx = new_node(ps, RN_GROUP, path);
+	char	   *gpath = psprintf("%s.buying_group", path);
+	GroupFilter *f = palloc0(sizeof(GroupFilter));
+	const char *key;
+	json_t	   *v;
+
+	if (!json_is_object(obj))
+		rule_invalid(gpath, NULL, "\"buying_group\" needs an object of filters, not %s", json_type_name(obj));
+	json_object_foreach(obj, key, v)
+	{
+		char	   *kpath = psprintf("%s.%s", gpath, key);
+
+		if (strcmp(key, "solution_interest") == 0)
+			f->solution_interest = compile_name(ps, v, kpath);
+		else if (strcmp(key, "completeness") == 0)
+		{
+			compile_range(v, f->completeness, kpath);
+			f->has_completeness = true;
+		}
+		else if (strcmp(key, "engagement") == 0)
+		{
+			compile_range(v, f->engagement, kpath);
+			f->has_engagement = true;
+		}
+		else if (strcmp(key, "stage") == 0)
+			f->stages = compile_words(ps, v, &f->nstages, kpath);
+		else if (strcmp(key, "status") == 0)
+			f->statuses = compile_words(ps, v, &f->nstatuses, kpath);
+		else if (strcmp(key, "missing_role") == 0)
+			f->missing_role = compile_name(ps, v, kpath);
+		else if (strcmp(key, "role") == 0)
+			f->role = compile_name(ps, v, kpath);
+		else if (strcmp(key, "at_least") == 0)
+		{
+			if (!json_is_integer(v) || json_integer_value(v) < 1)
+				rule_invalid(kpath, NULL, "\"at_least\" must be a whole number of at least 1");
+			f->at_least = (int64) json_integer_value(v);
+		}
+		else
+			rule_invalid(kpath, "Buying-group filters: solution_interest, completeness, engagement, stage, "
+						 "status, missing_role, role with at_least.",
+						 "unknown buying-group filter \"%s\"", key);
+	}
+	if ((f->role == NULL) != (f->at_least == 0))
+		rule_invalid(gpath, "Write {\"role\": \"Champion\", \"at_least\": 2}.",
+					 "\"role\" and \"at_least\" go together");
+	ps->rule->nodes[idx].group = f;
+	return idx;
+}
+
 /* Compiles {"all": [...]} or {"any": [...]}. */
 static int
 compile_list(ParseState *ps, json_t *list, RuleNodeKind kind, const char *path, int depth)
@@ -453,6 +566,12 @@ compile_node(ParseState *ps, json_t *node, const char *path, int depth)
 	any = json_object_get(node, "any");
 	not = json_object_get(node, "not");
 	ncomb = (all != NULL) + (any != NULL) + (not != NULL);
+	if (json_object_get(node, "buying_group") != NULL)
+	{
+		if (ncomb > 0 || json_object_size(node) > 1)
+			rule_invalid(path, NULL, "a buying-group filter object must have exactly one key, \"buying_group\"");
+		return compile_group(ps, json_object_get(node, "buying_group"), path);
+	}
 	if (ncomb == 0)
 		return compile_leaf(ps, node, path);
 	if (ncomb > 1 || json_object_size(node) > 1)

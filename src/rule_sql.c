@@ -250,9 +250,69 @@ append_leaf(StringInfo out, BoundRule *br, int idx, const char *alias, bool unde
 	appendStringInfoString(out, under_not ? "), false)" : ")");
 }
 
+/* Appends a quoted, folded list: ('a', 'b'). */
+static void
+append_word_list(StringInfo out, char **words, int n)
+{
+	int			i;
+
+	appendStringInfoChar(out, '(');
+	for (i = 0; i < n; i++)
+		appendStringInfo(out, "%s%s", i > 0 ? ", " : "", quote_literal_cstr(words[i]));
+	appendStringInfoChar(out, ')');
+}
+
+/*
+ * Appends the SQL of a buying-group filter: EXISTS over the account's
+ * stored buying groups. key_column holds the account key in the row.
+ */
+static void
+append_group(StringInfo out, GroupFilter *f, const char *alias, const char *key_column)
+{
+	const char *key = quote_identifier(key_column);
+
+	appendStringInfoString(out, "EXISTS (SELECT FROM buying_group.buying_groups g WHERE g.account_key OPERATOR(pg_catalog.=) ");
+	if (alias)
+		appendStringInfo(out, "%s.", quote_identifier(alias));
+	appendStringInfo(out, "%s::pg_catalog.text", key);
+	if (f->solution_interest)
+		appendStringInfo(out, " AND g.solution_interest OPERATOR(pg_catalog.=) %s",
+						 quote_literal_cstr(f->solution_interest));
+	if (f->has_completeness)
+		appendStringInfo(out, " AND g.completeness BETWEEN %s::pg_catalog.numeric AND %s::pg_catalog.numeric",
+						 quote_literal_cstr(psprintf("%.17g", f->completeness[0])),
+						 quote_literal_cstr(psprintf("%.17g", f->completeness[1])));
+	if (f->has_engagement)
+		appendStringInfo(out, " AND g.engagement BETWEEN %s::pg_catalog.numeric AND %s::pg_catalog.numeric",
+						 quote_literal_cstr(psprintf("%.17g", f->engagement[0])),
+						 quote_literal_cstr(psprintf("%.17g", f->engagement[1])));
+	if (f->nstages > 0)
+	{
+		appendStringInfoString(out, " AND pg_catalog.lower(pg_catalog.btrim(g.stage, " SQL_TRIM_SET ")) IN ");
+		append_word_list(out, f->stages, f->nstages);
+	}
+	if (f->nstatuses > 0)
+	{
+		appendStringInfoString(out, " AND pg_catalog.lower(pg_catalog.btrim(g.status, " SQL_TRIM_SET ")) IN ");
+		append_word_list(out, f->statuses, f->nstatuses);
+	}
+	if (f->missing_role)
+		appendStringInfo(out, " AND EXISTS (SELECT FROM buying_group.missing_roles mr"
+						 " WHERE mr.buying_group_id OPERATOR(pg_catalog.=) g.id"
+						 " AND mr.role OPERATOR(pg_catalog.=) %s)",
+						 quote_literal_cstr(f->missing_role));
+	if (f->role)
+		appendStringInfo(out, " AND (SELECT pg_catalog.count(*) FROM buying_group.members m"
+						 " WHERE m.buying_group_id OPERATOR(pg_catalog.=) g.id AND NOT m.is_removed"
+						 " AND m.role OPERATOR(pg_catalog.=) %s) OPERATOR(pg_catalog.>=) " INT64_FORMAT,
+						 quote_literal_cstr(f->role), f->at_least);
+	appendStringInfoChar(out, ')');
+}
+
 /* Appends the SQL of node idx and its children; under_not: below a NOT. */
 static void
-append_node(StringInfo out, BoundRule *br, int idx, const char *alias, bool under_not)
+append_node(StringInfo out, BoundRule *br, int idx, const char *alias, const char *key_column,
+			bool under_not)
 {
 	RuleNode   *node = &br->rule->nodes[idx];
 	int			i;
@@ -265,7 +325,7 @@ append_node(StringInfo out, BoundRule *br, int idx, const char *alias, bool unde
 			break;
 		case RN_NOT:
 			appendStringInfoString(out, "(NOT ");
-			append_node(out, br, node->children[0], alias, true);
+			append_node(out, br, node->children[0], alias, key_column, true);
 			appendStringInfoChar(out, ')');
 			break;
 		case RN_ALL:
@@ -275,9 +335,15 @@ append_node(StringInfo out, BoundRule *br, int idx, const char *alias, bool unde
 			{
 				if (i > 0)
 					appendStringInfoString(out, node->kind == RN_ALL ? " AND " : " OR ");
-				append_node(out, br, node->children[i], alias, under_not);
+				append_node(out, br, node->children[i], alias, key_column, under_not);
 			}
 			appendStringInfoChar(out, ')');
+			break;
+		case RN_GROUP:
+			if (key_column == NULL)
+				rule_invalid(node->path, "Bind the accounts table first: buying-group filters match its key.",
+							 "buying-group filters need the account key column");
+			append_group(out, node->group, alias, key_column);
 			break;
 	}
 }
@@ -285,25 +351,32 @@ append_node(StringInfo out, BoundRule *br, int idx, const char *alias, bool unde
 PG_FUNCTION_INFO_V1(bg_rule_to_sql);
 
 /*
- * SQL rule_to_sql(rule text, row_type regtype, alias text DEFAULT NULL):
- * the rule as a boolean SQL expression over the row type's columns.
+ * SQL rule_to_sql(rule text, row_type regtype, alias text DEFAULT NULL,
+ * key_column text DEFAULT NULL): the rule as a boolean SQL expression over
+ * the row type's columns; key_column (the account key) enables buying-group
+ * filters.
  */
 Datum
 bg_rule_to_sql(PG_FUNCTION_ARGS)
 {
-	text	   *rule_text = PG_GETARG_TEXT_PP(0);
-	Oid			typid = PG_GETARG_OID(1);
+	text	   *rule_text;
 	char	   *alias = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
-	Rule	   *rule = rule_parse(VARDATA_ANY(rule_text), VARSIZE_ANY_EXHDR(rule_text),
-								  CurrentMemoryContext);
-	TupleDesc	tupdesc = lookup_rowtype_tupdesc(typid, -1);
-	RuleBinding *binding = rule_binding_create(tupdesc, CurrentMemoryContext);
+	char	   *key_column = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
+	Rule	   *rule;
+	TupleDesc	tupdesc;
+	RuleBinding *binding;
 	BoundRule  *br;
 	StringInfoData out;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	rule_text = PG_GETARG_TEXT_PP(0);
+	rule = rule_parse(VARDATA_ANY(rule_text), VARSIZE_ANY_EXHDR(rule_text), CurrentMemoryContext);
+	tupdesc = lookup_rowtype_tupdesc(PG_GETARG_OID(1), -1);
+	binding = rule_binding_create(tupdesc, CurrentMemoryContext);
 	ReleaseTupleDesc(tupdesc);
-	br = rule_bind(binding, rule);
+	br = rule_bind(binding, rule, true);
 	initStringInfo(&out);
-	append_node(&out, br, 0, alias, false);
+	append_node(&out, br, 0, alias, key_column, false);
 	PG_RETURN_TEXT_P(cstring_to_text(out.data));
 }
