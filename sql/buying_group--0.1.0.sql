@@ -1598,40 +1598,24 @@ SELECT b.*
   FROM buying_group.buying_groups b
  WHERE EXISTS (SELECT FROM buying_group.missing_roles mr WHERE mr.buying_group_id = b.id);
 COMMENT ON VIEW buying_group.incomplete_groups IS 'Buying groups with missing required roles (for ad retargeting)';
-COMMENT ON COLUMN buying_group.incomplete_groups.id IS 'Buying group id';
-COMMENT ON COLUMN buying_group.incomplete_groups.name IS '<solution interest> for <account name>';
-COMMENT ON COLUMN buying_group.incomplete_groups.account_key IS 'Key of the account (as text)';
-COMMENT ON COLUMN buying_group.incomplete_groups.solution_interest IS 'Solution interest name';
-COMMENT ON COLUMN buying_group.incomplete_groups.template IS 'The solution interest''s template';
-COMMENT ON COLUMN buying_group.incomplete_groups.stage IS 'Stage (NULL: none yet)';
-COMMENT ON COLUMN buying_group.incomplete_groups.status IS 'Free-text status';
-COMMENT ON COLUMN buying_group.incomplete_groups.completeness IS 'Completeness 0..100 at full precision';
-COMMENT ON COLUMN buying_group.incomplete_groups.completeness_display IS 'Completeness rounded half up';
-COMMENT ON COLUMN buying_group.incomplete_groups.engagement IS 'Engagement 0..100 (NULL until computed)';
-COMMENT ON COLUMN buying_group.incomplete_groups.engagement_display IS 'Engagement rounded half up';
-COMMENT ON COLUMN buying_group.incomplete_groups.member_count IS 'Members not removed';
-COMMENT ON COLUMN buying_group.incomplete_groups.sales_ready IS 'Whether the group is sales-ready';
-COMMENT ON COLUMN buying_group.incomplete_groups.created_at IS 'When the group was created';
-COMMENT ON COLUMN buying_group.incomplete_groups.updated_at IS 'When its scores last changed';
 
 CREATE VIEW buying_group.sales_ready_groups AS
 SELECT b.* FROM buying_group.buying_groups b WHERE b.sales_ready;
 COMMENT ON VIEW buying_group.sales_ready_groups IS 'Buying groups that reach their solution interest''s sales-ready thresholds';
-COMMENT ON COLUMN buying_group.sales_ready_groups.id IS 'Buying group id';
-COMMENT ON COLUMN buying_group.sales_ready_groups.name IS '<solution interest> for <account name>';
-COMMENT ON COLUMN buying_group.sales_ready_groups.account_key IS 'Key of the account (as text)';
-COMMENT ON COLUMN buying_group.sales_ready_groups.solution_interest IS 'Solution interest name';
-COMMENT ON COLUMN buying_group.sales_ready_groups.template IS 'The solution interest''s template';
-COMMENT ON COLUMN buying_group.sales_ready_groups.stage IS 'Stage (NULL: none yet)';
-COMMENT ON COLUMN buying_group.sales_ready_groups.status IS 'Free-text status';
-COMMENT ON COLUMN buying_group.sales_ready_groups.completeness IS 'Completeness 0..100 at full precision';
-COMMENT ON COLUMN buying_group.sales_ready_groups.completeness_display IS 'Completeness rounded half up';
-COMMENT ON COLUMN buying_group.sales_ready_groups.engagement IS 'Engagement 0..100 (NULL until computed)';
-COMMENT ON COLUMN buying_group.sales_ready_groups.engagement_display IS 'Engagement rounded half up';
-COMMENT ON COLUMN buying_group.sales_ready_groups.member_count IS 'Members not removed';
-COMMENT ON COLUMN buying_group.sales_ready_groups.sales_ready IS 'Always true here';
-COMMENT ON COLUMN buying_group.sales_ready_groups.created_at IS 'When the group was created';
-COMMENT ON COLUMN buying_group.sales_ready_groups.updated_at IS 'When its scores last changed';
+
+-- the two views above have the columns of buying_groups: the same comments
+DO $comments$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN SELECT a.attname, pg_catalog.col_description(a.attrelid, a.attnum) AS comment
+               FROM pg_catalog.pg_attribute a
+              WHERE a.attrelid = 'buying_group.buying_groups'::regclass AND a.attnum > 0 LOOP
+        EXECUTE format('COMMENT ON COLUMN buying_group.incomplete_groups.%I IS %L', c.attname, c.comment);
+        EXECUTE format('COMMENT ON COLUMN buying_group.sales_ready_groups.%I IS %L', c.attname, c.comment);
+    END LOOP;
+END
+$comments$;
 
 --------------------------------------------------------------------------
 -- Privileges: nothing for PUBLIC; readers read and match; admins configure
