@@ -869,6 +869,8 @@ BEGIN
                       HINT = 'Bind a table with the columns the templates use, or change the draft templates first.';
         END;
     END LOOP;
+    PERFORM buying_group.install_person_triggers(table_name,
+                (SELECT b.relation FROM buying_group.binding b WHERE b.kind = 'persons'));
     INSERT INTO buying_group.binding (kind, relation, key_column, account_column)
     VALUES ('persons', table_name, buying_group.require_column(table_name, key, 'key'),
             buying_group.require_column(table_name, account, 'account'))
@@ -1277,16 +1279,75 @@ $$;
 COMMENT ON FUNCTION buying_group.create_buying_groups(text, text) IS
 'The creation job: one buying group per account of the audience that has none for the solution interest, members assigned by their first matching role; returns how many groups it created';
 
-CREATE FUNCTION buying_group.run_maintenance(solution_interest text DEFAULT NULL)
+-- Re-evaluates the system memberships of a solution interest's groups: all of
+-- them, or only those of some accounts and persons (the triggers' case). With
+-- follow_attributes false, only persons who left (deleted, moved) are taken out.
+-- Returns how many memberships changed; refreshes the changed groups' scores.
+CREATE FUNCTION buying_group.sync_members(si_id integer, template text, accounts text[], persons text[],
+                                          follow_attributes boolean)
 RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     per buying_group.binding := buying_group.bound('persons');
-    si record;
     ids bigint[];
     n bigint;
+BEGIN
+    EXECUTE format($q$
+        WITH desired AS (
+            SELECT g.id AS group_id, p.%1$I::text AS person_key, r.id AS role_id
+              FROM buying_group.bgroup g
+              JOIN %3$s p ON p.%2$I::text = g.account_key
+              LEFT JOIN buying_group.role r ON r.name = buying_group.match_role($2, p)
+             WHERE g.solution_interest_id = $1
+               AND ($3::text[] IS NULL OR g.account_key = ANY ($3))
+               AND ($4::text[] IS NULL OR p.%1$I::text = ANY ($4))),
+        gone AS (
+            -- persons deleted or moved away leave the group, whatever the source
+            DELETE FROM buying_group.bmember m USING buying_group.bgroup g
+             WHERE m.buying_group_id = g.id AND g.solution_interest_id = $1
+               AND ($3::text[] IS NULL OR g.account_key = ANY ($3))
+               AND ($4::text[] IS NULL OR m.person_key = ANY ($4))
+               AND NOT EXISTS (SELECT FROM desired d
+                                WHERE d.group_id = m.buying_group_id AND d.person_key = m.person_key)
+            RETURNING m.buying_group_id),
+        added AS (
+            -- the system adds and moves only what the system holds
+            INSERT INTO buying_group.bmember AS m (buying_group_id, person_key, role_id, source)
+            SELECT DISTINCT ON (group_id, person_key) group_id, person_key, role_id, 'system'
+              FROM desired WHERE role_id IS NOT NULL AND $5
+            ON CONFLICT (buying_group_id, person_key) DO UPDATE
+               SET role_id = EXCLUDED.role_id, is_removed = false, removed_at = NULL,
+                   assigned_at = CASE WHEN m.is_removed THEN pg_catalog.now() ELSE m.assigned_at END
+             WHERE m.source = 'system' AND (m.role_id <> EXCLUDED.role_id OR m.is_removed)
+            RETURNING m.buying_group_id),
+        removed AS (
+            UPDATE buying_group.bmember m SET is_removed = true, removed_at = pg_catalog.now()
+              FROM desired d
+             WHERE d.group_id = m.buying_group_id AND d.person_key = m.person_key AND d.role_id IS NULL
+               AND m.source = 'system' AND NOT m.is_removed AND $5
+            RETURNING m.buying_group_id),
+        changed AS (
+            SELECT buying_group_id FROM gone UNION ALL SELECT buying_group_id FROM added
+            UNION ALL SELECT buying_group_id FROM removed)
+        SELECT array_agg(DISTINCT buying_group_id), count(*) FROM changed$q$,
+        per.key_column, per.account_column, per.relation)
+    INTO ids, n USING si_id, template, accounts, persons, follow_attributes;
+    PERFORM buying_group.refresh_groups(coalesce(ids, '{}'));
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION buying_group.sync_members(integer, text, text[], text[], boolean) IS
+'Internal: re-evaluates the system memberships of a solution interest''s groups (optionally of some accounts and persons only)';
+
+CREATE FUNCTION buying_group.run_maintenance(solution_interest text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    si record;
     total bigint := 0;
 BEGIN
     IF solution_interest IS NOT NULL THEN
@@ -1298,50 +1359,156 @@ BEGIN
                           ELSE x.name = run_maintenance.solution_interest END
                ORDER BY x.id LOOP
         PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('buying_group.create_buying_groups'), si.id);
-        EXECUTE format($q$
-            WITH desired AS (
-                SELECT g.id AS group_id, p.%1$I::text AS person_key, r.id AS role_id
-                  FROM buying_group.bgroup g
-                  JOIN %3$s p ON p.%2$I::text = g.account_key
-                  LEFT JOIN buying_group.role r ON r.name = buying_group.match_role($2, p)
-                 WHERE g.solution_interest_id = $1),
-            gone AS (
-                -- persons deleted or moved away leave the group, whatever the source
-                DELETE FROM buying_group.bmember m USING buying_group.bgroup g
-                 WHERE m.buying_group_id = g.id AND g.solution_interest_id = $1
-                   AND NOT EXISTS (SELECT FROM desired d
-                                    WHERE d.group_id = m.buying_group_id AND d.person_key = m.person_key)
-                RETURNING m.buying_group_id),
-            added AS (
-                -- the system adds and moves only what the system holds
-                INSERT INTO buying_group.bmember AS m (buying_group_id, person_key, role_id, source)
-                SELECT DISTINCT ON (group_id, person_key) group_id, person_key, role_id, 'system'
-                  FROM desired WHERE role_id IS NOT NULL
-                ON CONFLICT (buying_group_id, person_key) DO UPDATE
-                   SET role_id = EXCLUDED.role_id, is_removed = false, removed_at = NULL,
-                       assigned_at = CASE WHEN m.is_removed THEN pg_catalog.now() ELSE m.assigned_at END
-                 WHERE m.source = 'system' AND (m.role_id <> EXCLUDED.role_id OR m.is_removed)
-                RETURNING m.buying_group_id),
-            removed AS (
-                UPDATE buying_group.bmember m SET is_removed = true, removed_at = pg_catalog.now()
-                  FROM desired d
-                 WHERE d.group_id = m.buying_group_id AND d.person_key = m.person_key AND d.role_id IS NULL
-                   AND m.source = 'system' AND NOT m.is_removed
-                RETURNING m.buying_group_id),
-            changed AS (
-                SELECT buying_group_id FROM gone UNION ALL SELECT buying_group_id FROM added
-                UNION ALL SELECT buying_group_id FROM removed)
-            SELECT array_agg(DISTINCT buying_group_id), count(*) FROM changed$q$,
-            per.key_column, per.account_column, per.relation)
-        INTO ids, n USING si.id, si.template;
-        PERFORM buying_group.refresh_groups(coalesce(ids, '{}'));
-        total := total + n;
+        total := total + buying_group.sync_members(si.id, si.template, NULL, NULL, true);
     END LOOP;
     RETURN total;
 END
 $$;
 COMMENT ON FUNCTION buying_group.run_maintenance(text) IS
 'The daily job: re-evaluates the system memberships of the groups of one solution interest (or of every one with update_existing); returns how many memberships changed';
+
+--------------------------------------------------------------------------
+-- Real time (SPEC 8): triggers on the bound persons table
+--------------------------------------------------------------------------
+
+-- Statement trigger of the bound persons table (INSERT, UPDATE, DELETE with
+-- transition tables; TRUNCATE): brings the memberships of the persons and
+-- accounts the statement touched up to date, in the same transaction.
+-- SECURITY DEFINER so that the CRM sync needs write access to its own table
+-- only; it reads nothing but the transition tables and the catalog, and
+-- passes keys as parameters.
+CREATE FUNCTION buying_group.persons_changed()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    per buying_group.binding := buying_group.bound('persons');
+    rows_sql text;
+    accounts text[];
+    persons text[];
+    si record;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM buying_group.bmember;
+        PERFORM buying_group.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g));
+        RETURN NULL;
+    END IF;
+    rows_sql := CASE TG_OP
+        WHEN 'INSERT' THEN format('SELECT %I::text, %I::text FROM new_rows', per.key_column, per.account_column)
+        WHEN 'DELETE' THEN format('SELECT %I::text, %I::text FROM old_rows', per.key_column, per.account_column)
+        ELSE format('SELECT %1$I::text, %2$I::text FROM new_rows UNION SELECT %1$I::text, %2$I::text FROM old_rows',
+                    per.key_column, per.account_column) END;
+    EXECUTE format('SELECT array_agg(DISTINCT k), array_agg(DISTINCT a) FILTER (WHERE a IS NOT NULL) FROM (%s) s(k, a)',
+                   rows_sql)
+       INTO persons, accounts;
+    IF accounts IS NULL THEN
+        RETURN NULL;
+    END IF;
+    -- writers of the same account wait for each other; locks in one global order
+    PERFORM pg_catalog.pg_advisory_xact_lock(k)
+       FROM (SELECT DISTINCT pg_catalog.hashtextextended('buying_group account ' || a, 0) AS k
+               FROM unnest(accounts) a ORDER BY 1) l;
+    FOR si IN SELECT x.id, t.name AS template, x.update_existing
+                FROM buying_group.solution_interest x JOIN buying_group.template t ON t.id = x.template_id
+               ORDER BY x.id LOOP
+        PERFORM buying_group.sync_members(si.id, si.template, accounts, persons, si.update_existing);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION buying_group.persons_changed() IS
+'Trigger of the bound persons table: keeps memberships and scores current in the same transaction';
+
+-- Installs the persons triggers on a table (and removes them from another).
+CREATE FUNCTION buying_group.install_person_triggers(new_table regclass, old_table regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t text;
+BEGIN
+    IF old_table IS NOT NULL THEN
+        FOREACH t IN ARRAY ARRAY['buying_group_insert', 'buying_group_update', 'buying_group_delete',
+                                 'buying_group_truncate'] LOOP
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', t, old_table);
+        END LOOP;
+    END IF;
+    EXECUTE format('CREATE TRIGGER buying_group_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group.persons_changed()', new_table);
+    EXECUTE format('CREATE TRIGGER buying_group_update AFTER UPDATE ON %s '
+                   'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group.persons_changed()', new_table);
+    EXECUTE format('CREATE TRIGGER buying_group_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group.persons_changed()', new_table);
+    EXECUTE format('CREATE TRIGGER buying_group_truncate AFTER TRUNCATE ON %s '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group.persons_changed()', new_table);
+END
+$$;
+COMMENT ON FUNCTION buying_group.install_person_triggers(regclass, regclass) IS
+'Internal: creates the real-time triggers on the bound persons table (and drops them from the previous one)';
+
+-- Lists every buying group whose stored membership or scores differ from a
+-- recomputation from scratch. Empty, always.
+CREATE FUNCTION buying_group.verify_scores()
+RETURNS TABLE (buying_group_id bigint, account_key text, person_key text, problem text,
+               stored text, expected text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    per buying_group.binding := buying_group.bound('persons');
+BEGIN
+    -- memberships: persons that left, and system memberships that do not follow the conditions
+    RETURN QUERY EXECUTE format($q$
+        WITH person AS (
+            SELECT g.id AS group_id, p.%1$I::text AS person_key,
+                   buying_group.match_role(t.name, p) AS role, si.update_existing
+              FROM buying_group.bgroup g
+              JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id
+              JOIN buying_group.template t ON t.id = si.template_id
+              JOIN %3$s p ON p.%2$I::text = g.account_key),
+        stored AS (
+            SELECT m.buying_group_id AS group_id, m.person_key, r.name AS role, m.source, m.is_removed
+              FROM buying_group.bmember m JOIN buying_group.role r ON r.id = m.role_id)
+        SELECT coalesce(s.group_id, p.group_id), g.account_key, coalesce(s.person_key, p.person_key),
+               CASE WHEN p.person_key IS NULL THEN 'member is not a person of the account'
+                    WHEN s.person_key IS NULL THEN 'matching person is not a member'
+                    WHEN s.is_removed THEN 'removed member matches a role'
+                    WHEN p.role IS NULL THEN 'system member matches no role'
+                    ELSE 'system member has another role' END,
+               CASE WHEN s.person_key IS NULL THEN NULL
+                    ELSE s.role || ' (' || s.source || CASE WHEN s.is_removed THEN ', removed' ELSE '' END || ')' END,
+               p.role
+          FROM stored s
+          FULL JOIN person p ON p.group_id = s.group_id AND p.person_key = s.person_key
+          JOIN buying_group.bgroup g ON g.id = coalesce(s.group_id, p.group_id)
+         WHERE p.person_key IS NULL
+            OR (p.update_existing AND (s.person_key IS NULL OR s.source = 'system')
+                AND (s.person_key IS NULL AND p.role IS NOT NULL
+                     OR s.person_key IS NOT NULL AND s.is_removed AND p.role IS NOT NULL
+                     OR s.person_key IS NOT NULL AND NOT s.is_removed AND p.role IS DISTINCT FROM s.role))$q$,
+        per.key_column, per.account_column, per.relation);
+    -- scores: the stored completeness and member count against the aggregate over the members
+    RETURN QUERY
+    SELECT g.id, g.account_key, NULL::text, 'stored scores differ',
+           g.completeness || ' / ' || g.member_count, c.completeness || ' / ' || c.members
+      FROM buying_group.bgroup g
+      JOIN (SELECT g2.id, coalesce(buying_group.completeness(t.name, r.name), 0) AS completeness,
+                   count(m.person_key)::integer AS members
+              FROM buying_group.bgroup g2
+              JOIN buying_group.solution_interest si ON si.id = g2.solution_interest_id
+              JOIN buying_group.template t ON t.id = si.template_id
+              LEFT JOIN buying_group.bmember m ON m.buying_group_id = g2.id AND NOT m.is_removed
+              LEFT JOIN buying_group.role r ON r.id = m.role_id
+             GROUP BY g2.id) c ON c.id = g.id
+     WHERE (g.completeness, g.member_count) IS DISTINCT FROM (c.completeness, c.members);
+END
+$$;
+COMMENT ON FUNCTION buying_group.verify_scores() IS
+'Recomputes every membership and score from scratch and lists each difference with what is stored and what is expected; empty when all is consistent';
 
 -- The group of an account for a solution interest, locked; raises if there is none.
 CREATE FUNCTION buying_group.group_for_update(si buying_group.solution_interest, account_key text)
@@ -1648,7 +1815,8 @@ GRANT EXECUTE ON FUNCTION
     buying_group.bound(text),
     buying_group.solution_interest_of(text),
     buying_group.simulate(text, text),
-    buying_group.template_for_update(text)
+    buying_group.template_for_update(text),
+    buying_group.verify_scores()
 TO buying_group_reader;
 
 GRANT INSERT, UPDATE, DELETE ON buying_group.role, buying_group.template, buying_group.template_role,
@@ -1685,6 +1853,8 @@ GRANT EXECUTE ON FUNCTION
     buying_group.delete_audience(text),
     buying_group.create_buying_groups(text, text),
     buying_group.run_maintenance(text),
+    buying_group.sync_members(integer, text, text[], text[], boolean),
+    buying_group.install_person_triggers(regclass, regclass),
     buying_group.group_for_update(buying_group.solution_interest, text),
     buying_group.require_source(text),
     buying_group.assign_member(text, text, text, text, text),
