@@ -14,7 +14,7 @@ ifeq ($(WERROR),1)
 PG_CFLAGS += -Werror
 endif
 
-REGRESS      = install catalog rule_errors operators title matching differential completeness groups
+REGRESS      = install catalog rule_errors operators title matching differential completeness groups realtime
 REGRESS_OPTS = --inputdir=.
 
 PG_CONFIG ?= pg_config

@@ -382,3 +382,201 @@ SELECT jsonb_pretty(jsonb_build_object(
 \pset format aligned
 \pset tuples_only off
 
+
+\echo
+\echo '== 5. A solution interest and an account audience'
+\echo
+\echo 'A solution interest is what we sell; it uses one live template for good. A group'
+\echo 'is sales-ready from 80% completeness on:'
+SELECT buying_group.create_solution_interest('Cloud Platform', 'Enterprise',
+         description => 'Our data platform, as a managed cloud service',
+         sales_ready_completeness => 80) \g /dev/null
+SELECT name, template, update_existing, sales_ready_completeness, sales_ready_engagement
+  FROM buying_group.solution_interests;
+
+\echo 'An audience is a rule over the columns of crm.account, served as a plain SQL view'
+\echo '(so the indexes of crm.account serve it). Tech companies with 1,000+ employees:'
+SELECT buying_group.create_audience('Tech 1000+', $rule$
+  {"all": [
+     {"attr": "industry",  "op": "in",  "value": ["software", "hardware", "telecommunications"]},
+     {"attr": "employees", "op": "gte", "value": 1000}
+  ]}$rule$, description => 'Software, hardware and telecom companies with 1,000+ employees') \g /dev/null
+\x on
+SELECT name, description, rule, view_name FROM buying_group.audiences ORDER BY name;
+\x off
+SELECT industry, count(*) AS accounts, min(employees) AS min_employees, max(employees) AS max_employees
+  FROM buying_group_audience.tech_1000 GROUP BY industry ORDER BY count(*) DESC, industry;
+
+\echo
+\echo '== 6. The creation job: one buying group per account of the audience'
+\echo
+\echo 'Members are assigned by their first matching role (source "system"):'
+SELECT buying_group.create_buying_groups('Cloud Platform', 'Tech 1000+') AS groups_created;
+\echo 'Run again, it creates nothing: an account has at most one group per solution interest.'
+SELECT buying_group.create_buying_groups('Cloud Platform', 'Tech 1000+') AS groups_created;
+
+\echo
+\echo '== 7. Buying groups for BI: plain views'
+\echo
+\echo 'buying_group.buying_groups, the most complete first:'
+SELECT name, completeness_display AS complete_pct, member_count, sales_ready
+  FROM buying_group.buying_groups
+ ORDER BY completeness DESC, member_count DESC, name LIMIT 8;
+
+\echo 'Completeness distribution (mean over the 5 required roles of min(assigned, required) / required):'
+SELECT completeness_display AS complete_pct, count(*) AS groups,
+       repeat('#', ((count(*) + 2) / 3)::int) AS histogram
+  FROM buying_group.buying_groups GROUP BY 1 ORDER BY 1 DESC;
+
+-- The group followed from here on: the most complete one that is not sales-ready
+-- because it lacks a Decision Maker.
+SELECT b.id AS group_id, b.account_key, b.name AS group_name
+  FROM buying_group.buying_groups b
+ WHERE NOT b.sales_ready
+   AND EXISTS (SELECT FROM buying_group.missing_roles mr
+                WHERE mr.buying_group_id = b.id AND mr.role = 'Decision Maker')
+ ORDER BY b.completeness DESC, b.account_key LIMIT 1 \gset bg_
+\echo 'buying_group.role_coverage of' :bg_group_name '(no Decision Maker yet):'
+SELECT c.role, c.required, c.members_required, c.assigned, round(c.completeness) AS complete_pct
+  FROM buying_group.role_coverage c
+  JOIN buying_group.template_roles tr ON tr.template = 'Enterprise' AND tr.role = c.role
+ WHERE c.buying_group_id = :bg_group_id
+ ORDER BY tr.priority;
+\echo 'Its members (buying_group.members):'
+SELECT m.person_key, p.first_name || ' ' || p.last_name AS name, btrim(p.job_title) AS job_title,
+       m.role, m.source
+  FROM buying_group.members m JOIN crm.person p USING (person_key)
+ WHERE m.buying_group_id = :bg_group_id ORDER BY m.person_key;
+
+\echo 'buying_group.missing_roles: which required roles are missing most often?'
+SELECT role, count(*) AS groups_missing_it, round(avg(assigned), 2) AS avg_assigned, max(members_required) AS members_required
+  FROM buying_group.missing_roles
+ WHERE solution_interest = 'Cloud Platform'
+ GROUP BY role ORDER BY count(*) DESC, role;
+
+\echo 'buying_group.incomplete_groups (for ad retargeting) and buying_group.sales_ready_groups:'
+SELECT (SELECT count(*) FROM buying_group.incomplete_groups) AS incomplete_groups,
+       (SELECT count(*) FROM buying_group.sales_ready_groups) AS sales_ready_groups,
+       (SELECT count(*) FROM buying_group.buying_groups) AS all_groups;
+SELECT name, completeness_display AS complete_pct, member_count
+  FROM buying_group.sales_ready_groups ORDER BY completeness DESC, name LIMIT 5;
+
+\echo 'Audiences can also select on buying groups: accounts whose Cloud Platform group lacks'
+\echo 'a Decision Maker, for a LinkedIn campaign aimed at executives:'
+SELECT buying_group.create_audience('Cloud Platform: no Decision Maker',
+         '{"buying_group": {"solution_interest": "Cloud Platform", "missing_role": "Decision Maker"}}') AS view_name;
+SELECT count(*) AS accounts FROM buying_group_audience.cloud_platform_no_decision_maker;
+
+\echo
+\echo '== 8. Membership: manual > journey > system'
+\echo
+-- Its most senior person whose role others also fill (or who has none), to be made Decision Maker.
+SELECT p.person_key,
+       format('Sales knows who signs at %s: %s %s (%s, %s) is made Decision Maker by hand.',
+              a.account_name, p.first_name, p.last_name, btrim(p.job_title),
+              coalesce('now ' || m.role, 'no role yet')) AS msg
+  FROM crm.person p
+  JOIN crm.account a ON a.account_key = p.account_key
+  LEFT JOIN buying_group.members m ON m.buying_group_id = :bg_group_id AND m.person_key = p.person_key
+                                   AND NOT m.is_removed
+  LEFT JOIN buying_group.role_coverage c ON c.buying_group_id = :bg_group_id AND c.role = m.role
+ WHERE p.account_key = :'bg_account_key'
+   AND (m.role IS NULL OR NOT c.required OR c.assigned > c.members_required)
+ ORDER BY (p.attributes->>'seniority_level')::int DESC NULLS LAST, p.person_key LIMIT 1 \gset dm_
+\echo :dm_msg
+SELECT buying_group.assign_member('Cloud Platform', :'bg_account_key', :'dm_person_key', 'Decision Maker') AS changed;
+SELECT name, completeness_display AS complete_pct, member_count, sales_ready
+  FROM buying_group.buying_groups WHERE id = :bg_group_id;
+SELECT role, assigned, members_required, round(completeness) AS complete_pct
+  FROM buying_group.role_coverage WHERE buying_group_id = :bg_group_id AND required ORDER BY role;
+
+\echo 'A journey tries to remove that person: a journey cannot undo a manual decision'
+\echo '(a NOTICE says why, and the call returns false instead of failing, for bulk use):'
+SET client_min_messages = notice;
+SELECT buying_group.remove_member('Cloud Platform', :'bg_account_key', :'dm_person_key', source => 'journey') AS changed;
+SET client_min_messages = warning;
+SELECT person_key, role, source, is_removed
+  FROM buying_group.members WHERE buying_group_id = :bg_group_id AND person_key = :'dm_person_key';
+
+-- A member in a role that does not count ("Other"), to be moved to the data team.
+SELECT m.person_key,
+       format('The CRM sync records that %s %s (%s) moved to the data team:',
+              p.first_name, p.last_name, btrim(p.job_title)) AS msg
+  FROM buying_group.members m JOIN crm.person p USING (person_key)
+ WHERE m.buying_group_id = :bg_group_id AND m.role = 'Other' AND NOT m.is_removed
+ ORDER BY m.person_key LIMIT 1 \gset mv_
+\echo :mv_msg
+UPDATE crm.person SET job_title = 'Data Analyst', seniority = 'Individual Contributor', department = 'Data'
+ WHERE person_key = :'mv_person_key';
+\echo 'run_maintenance, the daily job, re-evaluates the system memberships: the new'
+\echo 'title makes a Practitioner; the manual Decision Maker stays as decided.'
+SELECT buying_group.run_maintenance() AS memberships_changed;
+SELECT m.person_key, p.first_name || ' ' || p.last_name AS name, btrim(p.job_title) AS job_title,
+       m.role, m.source, buying_group.match_role('Enterprise', p) AS matched_role
+  FROM buying_group.members m JOIN crm.person p USING (person_key)
+ WHERE m.buying_group_id = :bg_group_id AND m.person_key IN (:'dm_person_key', :'mv_person_key')
+ ORDER BY m.person_key;
+SELECT name, completeness_display AS complete_pct, member_count, sales_ready
+  FROM buying_group.buying_groups WHERE id = :bg_group_id;
+\echo 'A second run finds nothing to do:'
+SELECT buying_group.run_maintenance() AS memberships_changed;
+
+\echo
+\echo '== 9. What if the template were stricter? simulate() with a draft, changing nothing'
+\echo
+\echo 'A draft copy of Enterprise that wants two Decision Makers and three Practitioners:'
+\o /dev/null
+SELECT buying_group.create_template('Enterprise strict', description => 'Enterprise, stricter');
+DO $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT * FROM buying_group.template_roles WHERE template = 'Enterprise' ORDER BY priority LOOP
+        PERFORM buying_group.add_template_role('Enterprise strict', r.role, r.weight,
+                    CASE r.role WHEN 'Decision Maker' THEN 2 WHEN 'Practitioner' THEN 3 ELSE r.members_required END,
+                    r.required, r.conditions::text);
+    END LOOP;
+END
+$$;
+\o
+SELECT t.name, t.status, tr.role, tr.members_required
+  FROM buying_group.templates t JOIN buying_group.template_roles tr ON tr.template = t.name
+ WHERE tr.role IN ('Decision Maker', 'Practitioner')
+ ORDER BY t.name, tr.priority;
+\echo 'The five most complete groups today, and under the draft:'
+SELECT b.name, round(s.current_completeness) AS current_pct, round(s.simulated_completeness) AS simulated_pct,
+       s.current_members, s.simulated_members
+  FROM buying_group.simulate('Cloud Platform', 'Enterprise strict') s
+  JOIN buying_group.buying_groups b ON b.account_key = s.account_key AND b.solution_interest = 'Cloud Platform'
+ ORDER BY s.current_completeness DESC, s.account_key LIMIT 5;
+\echo 'Over all groups (sales-ready: completeness >= 80):'
+SELECT count(*) AS groups,
+       round(avg(current_completeness), 1) AS avg_current_pct,
+       round(avg(simulated_completeness), 1) AS avg_simulated_pct,
+       count(*) FILTER (WHERE current_completeness >= 80) AS sales_ready_now,
+       count(*) FILTER (WHERE simulated_completeness >= 80) AS sales_ready_under_draft
+  FROM buying_group.simulate('Cloud Platform', 'Enterprise strict');
+
+\echo
+\echo '== 10. Ad hoc: the completeness aggregate over any query, templates live or draft'
+\echo
+\echo 'completeness(template, role) over one row per person and its matched role, per account;'
+\echo 'the stored score of the group followed above also counts the manual decision:'
+SELECT a.account_name,
+       b.completeness_display AS stored_pct,
+       round(buying_group.completeness('Enterprise', buying_group.match_role('Enterprise', p)), 2) AS enterprise_pct,
+       round(buying_group.completeness('Enterprise strict', buying_group.match_role('Enterprise strict', p)), 2) AS strict_pct
+  FROM crm.person p
+  JOIN crm.account a USING (account_key)
+  LEFT JOIN buying_group.buying_groups b ON b.account_key = a.account_key AND b.solution_interest = 'Cloud Platform'
+ WHERE a.account_key IN (SELECT account_key FROM crm.account ORDER BY employees DESC, account_key LIMIT 4)
+    OR a.account_key = :'bg_account_key'
+ GROUP BY a.account_key, a.account_name, a.employees, b.completeness_display
+ ORDER BY a.employees DESC, a.account_key;
+\echo 'role_completeness gives the part of each role, as jsonb:'
+SELECT jsonb_pretty(buying_group.role_completeness('Enterprise', buying_group.match_role('Enterprise', p))) AS role_completeness
+  FROM crm.person p WHERE p.account_key = :'bg_account_key';
+
+\echo
+\echo 'Done. Engagement scores, triggers that keep groups current at COMMIT, stages,'
+\echo 'events and the sales hand-off come in the next releases.'

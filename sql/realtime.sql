@@ -1,0 +1,117 @@
+-- Real time (SPEC 8): every DML path on the bound persons table updates
+-- membership and completeness in the same statement; verify_scores() stays empty.
+\set SHOW_CONTEXT never
+\set regress_db :DBNAME
+CREATE DATABASE bg_realtime;
+\c bg_realtime
+SET client_min_messages = warning;
+CREATE EXTENSION buying_group;
+RESET client_min_messages;
+CREATE SCHEMA crm;
+CREATE TABLE crm.account (account_key text PRIMARY KEY, account_name text);
+CREATE TABLE crm.person (person_key text PRIMARY KEY, account_key text, job_title text, seniority text);
+INSERT INTO crm.account VALUES ('A', 'Acme'), ('B', 'Beta'), ('C', 'Gamma (no group)');
+SELECT buying_group.bind_accounts('crm.account', key => 'account_key', name => 'account_name');
+SELECT buying_group.bind_persons('crm.person', key => 'person_key', account => 'account_key');
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'crm.person'::regclass ORDER BY 1;
+
+SELECT buying_group.create_template('RT') > 0 AS created;
+SELECT buying_group.add_template_role('RT', 'Decision Maker', conditions => '{"attr": "seniority", "op": "in", "value": ["C-Level", "VP"]}');
+SELECT buying_group.add_template_role('RT', 'Influencer', members_required => 2, conditions => '{"attr": "job_title", "op": "contains", "value": "director"}');
+SELECT buying_group.add_template_role('RT', 'Practitioner', conditions => '{"attr": "job_title", "op": "contains", "value": "engineer"}');
+SELECT buying_group.publish_template('RT');
+SELECT buying_group.create_solution_interest('Live', 'RT') > 0 AS created;
+SELECT buying_group.create_solution_interest('Frozen', 'RT', update_existing => false) > 0 AS created;
+SELECT buying_group.create_audience('A and B', '{"attr": "account_key", "op": "in", "value": ["A", "B"]}') IS NOT NULL AS created;
+SELECT buying_group.create_buying_groups('Live', 'A and B'), buying_group.create_buying_groups('Frozen', 'A and B');
+
+CREATE VIEW state AS
+SELECT b.solution_interest, b.account_key, round(b.completeness, 2) AS completeness, b.member_count,
+       (SELECT string_agg(m.person_key || ':' || m.role || CASE WHEN m.is_removed THEN '(removed)' ELSE '' END, ' '
+                          ORDER BY m.person_key)
+          FROM buying_group.members m WHERE m.buying_group_id = b.id) AS members
+  FROM buying_group.buying_groups b ORDER BY 1, 2;
+SELECT * FROM state;
+
+-- single-row INSERT: the member and the score, in the same statement
+INSERT INTO crm.person VALUES ('p1', 'A', 'CTO', 'C-Level');
+SELECT * FROM state;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+-- multi-row INSERT, into several accounts (and one without groups)
+INSERT INTO crm.person VALUES ('p2', 'A', 'IT Director', 'Director'), ('p3', 'A', 'Data Engineer', NULL),
+                              ('p4', 'B', 'Engineering Director', NULL), ('p5', 'C', 'CEO', 'C-Level');
+SELECT * FROM state;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+-- COPY
+COPY crm.person FROM stdin WITH (FORMAT csv);
+p6,B,VP Sales,VP
+p7,B,Software Engineer,
+p8,A,Director of Finance,Director
+\.
+SELECT * FROM state;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+-- UPDATE: the auto-assigned role follows the attributes (in 'Live'; 'Frozen' keeps its roles)
+UPDATE crm.person SET job_title = 'Principal Engineer', seniority = NULL WHERE person_key = 'p1';
+SELECT * FROM state;
+-- UPDATE: no role any more: removed (softly) in 'Live'
+UPDATE crm.person SET job_title = 'Intern' WHERE person_key = 'p3';
+SELECT * FROM state;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+-- UPDATE moving a person to another account: leaves the old groups, joins the new ones
+UPDATE crm.person SET account_key = 'B' WHERE person_key = 'p2';
+SELECT * FROM state;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+-- manual decisions hold against the triggers
+SELECT buying_group.assign_member('Live', 'B', 'p6', 'Influencer');
+UPDATE crm.person SET seniority = 'C-Level' WHERE person_key = 'p6';
+SELECT buying_group.remove_member('Live', 'B', 'p7');
+UPDATE crm.person SET job_title = 'Senior Software Engineer' WHERE person_key = 'p7';
+SELECT * FROM state;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+-- DELETE: the person leaves every group, whatever the source
+DELETE FROM crm.person WHERE person_key IN ('p6', 'p8');
+SELECT * FROM state;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+-- a rolled-back statement leaves nothing behind
+BEGIN;
+INSERT INTO crm.person VALUES ('p9', 'A', 'CIO', 'C-Level');
+SELECT member_count FROM buying_group.buying_groups WHERE solution_interest = 'Live' AND account_key = 'A';
+ROLLBACK;
+SELECT member_count FROM buying_group.buying_groups WHERE solution_interest = 'Live' AND account_key = 'A';
+
+-- the CRM sync needs write access to its own table only
+CREATE ROLE bg_crm_sync;
+GRANT USAGE ON SCHEMA crm TO bg_crm_sync;
+GRANT SELECT, INSERT, UPDATE, DELETE ON crm.person TO bg_crm_sync;
+SET ROLE bg_crm_sync;
+INSERT INTO crm.person VALUES ('p10', 'A', 'VP Engineering', 'VP');
+SELECT count(*) FROM buying_group.bmember;  -- it cannot even read them
+RESET ROLE;
+SELECT * FROM state;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+-- triggers bypassed (a replica, a bulk restore): verify_scores sees it, run_maintenance repairs
+SET session_replication_role = replica;
+UPDATE crm.person SET seniority = 'VP' WHERE person_key = 'p7';
+INSERT INTO crm.person VALUES ('p11', 'A', 'QA Engineer', NULL);
+RESET session_replication_role;
+SELECT solution_interest, person_key, problem FROM buying_group.verify_scores() v
+  JOIN buying_group.buying_groups b ON b.id = v.buying_group_id ORDER BY 1, 2;
+SELECT buying_group.run_maintenance();
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+-- TRUNCATE: every person is gone, so every member
+TRUNCATE crm.person;
+SELECT * FROM state;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+\c :regress_db
+DROP DATABASE bg_realtime;
+DROP ROLE bg_crm_sync;
