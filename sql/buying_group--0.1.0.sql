@@ -1086,32 +1086,152 @@ AS $$
 $$;
 COMMENT ON FUNCTION buying_group.source_rank(text) IS 'Precedence of a membership source: manual 3 > journey 2 > system 1';
 
--- Recomputes the stored completeness, member count and sales-readiness of groups.
-CREATE FUNCTION buying_group.refresh_groups(ids bigint[])
+--------------------------------------------------------------------------
+-- Events and score history (SPEC 8)
+--------------------------------------------------------------------------
+
+CREATE SEQUENCE buying_group.events_id_seq;
+CREATE TABLE buying_group.events (
+    id              bigint PRIMARY KEY DEFAULT pg_catalog.nextval('buying_group.events_id_seq'),
+    at              timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    type            text NOT NULL CHECK (type IN ('member_assigned', 'member_removed', 'role_changed',
+                                                  'completeness_changed', 'engagement_changed', 'stage_changed',
+                                                  'status_changed', 'sales_ready')),
+    buying_group_id bigint NOT NULL,
+    account_key     text NOT NULL,
+    person_key      text,
+    payload         jsonb NOT NULL DEFAULT '{}'
+);
+ALTER SEQUENCE buying_group.events_id_seq OWNED BY buying_group.events.id;
+CREATE INDEX ON buying_group.events (buying_group_id, id);
+COMMENT ON TABLE buying_group.events IS 'Append-only outbox of buying-group events; each is also sent with NOTIFY on channel buying_group_events';
+COMMENT ON COLUMN buying_group.events.id IS 'Increasing event id: consumers remember the last one they read';
+COMMENT ON COLUMN buying_group.events.at IS 'When the event happened';
+COMMENT ON COLUMN buying_group.events.type IS 'member_assigned, member_removed, role_changed, completeness_changed, engagement_changed, stage_changed, status_changed or sales_ready';
+COMMENT ON COLUMN buying_group.events.buying_group_id IS 'The buying group';
+COMMENT ON COLUMN buying_group.events.account_key IS 'The group''s account';
+COMMENT ON COLUMN buying_group.events.person_key IS 'The person, for membership events';
+COMMENT ON COLUMN buying_group.events.payload IS 'What changed: roles, sources, old and new scores';
+
+-- Append-only: events are never updated (consumers may delete what they have read).
+CREATE FUNCTION buying_group.events_guard()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'buying_group.events is append-only'
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              HINT = 'Read events by id; delete the ones you have processed if you must.';
+END
+$$;
+CREATE TRIGGER events_guard BEFORE UPDATE ON buying_group.events
+    FOR EACH ROW EXECUTE FUNCTION buying_group.events_guard();
+
+-- Sends each new event on channel buying_group_events (delivered at commit).
+CREATE FUNCTION buying_group.events_notify()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM pg_catalog.pg_notify('buying_group_events',
+                                 pg_catalog.json_build_object('id', n.id, 'type', n.type,
+                                     'buying_group_id', n.buying_group_id, 'account_key', n.account_key,
+                                     'person_key', n.person_key)::text)
+       FROM new_rows n ORDER BY n.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER events_notify AFTER INSERT ON buying_group.events REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION buying_group.events_notify();
+
+CREATE TABLE buying_group.score_history (
+    buying_group_id bigint NOT NULL REFERENCES buying_group.bgroup (id) ON DELETE CASCADE,
+    at              timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    completeness    numeric NOT NULL,
+    engagement      numeric,
+    member_count    integer NOT NULL,
+    sales_ready     boolean NOT NULL
+);
+CREATE INDEX ON buying_group.score_history (buying_group_id, at);
+COMMENT ON TABLE buying_group.score_history IS 'Every change of a buying group''s scores, with its time';
+COMMENT ON COLUMN buying_group.score_history.buying_group_id IS 'The buying group';
+COMMENT ON COLUMN buying_group.score_history.at IS 'When the scores changed';
+COMMENT ON COLUMN buying_group.score_history.completeness IS 'Completeness from then on';
+COMMENT ON COLUMN buying_group.score_history.engagement IS 'Engagement from then on';
+COMMENT ON COLUMN buying_group.score_history.member_count IS 'Members (not removed) from then on';
+COMMENT ON COLUMN buying_group.score_history.sales_ready IS 'Sales-readiness from then on';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.events', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.events_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.score_history', '');
+
+-- Recomputes the stored completeness, member count and sales-readiness of
+-- groups; records each change in score_history and, when emit_events, as
+-- completeness_changed and sales_ready (upward crossing) events.
+CREATE FUNCTION buying_group.refresh_groups(ids bigint[], emit_events boolean DEFAULT true)
 RETURNS void
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
 AS $$
-    UPDATE buying_group.bgroup g
-       SET completeness = s.completeness, member_count = s.members,
-           sales_ready = s.completeness >= si.sales_ready_completeness
-                         AND coalesce(g.engagement, 0) >= si.sales_ready_engagement,
-           updated_at = pg_catalog.now()
-      FROM (SELECT g2.id,
-                   coalesce(buying_group.completeness(t.name, r.name), 0) AS completeness,
-                   count(m.person_key)::integer AS members
-              FROM buying_group.bgroup g2
-              JOIN buying_group.solution_interest si2 ON si2.id = g2.solution_interest_id
-              JOIN buying_group.template t ON t.id = si2.template_id
-              LEFT JOIN buying_group.bmember m ON m.buying_group_id = g2.id AND NOT m.is_removed
-              LEFT JOIN buying_group.role r ON r.id = m.role_id
-             WHERE g2.id = ANY (ids)
-             GROUP BY g2.id) s,
-           buying_group.solution_interest si
-     WHERE g.id = s.id AND si.id = g.solution_interest_id
-       AND (g.completeness, g.member_count) IS DISTINCT FROM (s.completeness, s.members)
+    WITH fresh AS (
+        SELECT g2.id,
+               coalesce(buying_group.completeness(t.name, r.name), 0) AS completeness,
+               count(m.person_key)::integer AS members
+          FROM buying_group.bgroup g2
+          JOIN buying_group.solution_interest si2 ON si2.id = g2.solution_interest_id
+          JOIN buying_group.template t ON t.id = si2.template_id
+          LEFT JOIN buying_group.bmember m ON m.buying_group_id = g2.id AND NOT m.is_removed
+          LEFT JOIN buying_group.role r ON r.id = m.role_id
+         WHERE g2.id = ANY (ids)
+         GROUP BY g2.id),
+    before AS (
+        SELECT g.id, g.completeness, g.sales_ready FROM buying_group.bgroup g WHERE g.id = ANY (ids)),
+    changed AS (
+        UPDATE buying_group.bgroup g
+           SET completeness = f.completeness, member_count = f.members,
+               sales_ready = f.completeness >= si.sales_ready_completeness
+                             AND coalesce(g.engagement, 0) >= si.sales_ready_engagement,
+               updated_at = pg_catalog.now()
+          FROM fresh f, buying_group.solution_interest si
+         WHERE g.id = f.id AND si.id = g.solution_interest_id
+           AND (g.completeness, g.member_count) IS DISTINCT FROM (f.completeness, f.members)
+        RETURNING g.id, g.account_key, g.completeness, g.engagement, g.member_count, g.sales_ready),
+    history AS (
+        INSERT INTO buying_group.score_history (buying_group_id, completeness, engagement, member_count, sales_ready)
+        SELECT c.id, c.completeness, c.engagement, c.member_count, c.sales_ready FROM changed c)
+    INSERT INTO buying_group.events (type, buying_group_id, account_key, payload)
+    SELECT 'completeness_changed', c.id, c.account_key,
+           pg_catalog.jsonb_build_object('old', b.completeness, 'new', c.completeness)
+      FROM changed c JOIN before b ON b.id = c.id
+     WHERE emit_events AND c.completeness <> b.completeness
+    UNION ALL
+    SELECT 'sales_ready', c.id, c.account_key,
+           pg_catalog.jsonb_build_object('completeness', c.completeness, 'engagement', c.engagement)
+      FROM changed c JOIN before b ON b.id = c.id
+     WHERE emit_events AND c.sales_ready AND NOT b.sales_ready
 $$;
-COMMENT ON FUNCTION buying_group.refresh_groups(bigint[]) IS 'Internal: recomputes the stored scores of the given buying groups';
+COMMENT ON FUNCTION buying_group.refresh_groups(bigint[], boolean) IS
+'Internal: recomputes the stored scores of the given buying groups, with history and events';
+
+CREATE FUNCTION buying_group.buying_groups_as_of(as_of timestamptz)
+RETURNS TABLE (id bigint, name text, account_key text, solution_interest text, completeness numeric,
+               engagement numeric, member_count integer, sales_ready boolean)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT g.id, g.name, g.account_key, si.name, coalesce(h.completeness, 0), h.engagement,
+           coalesce(h.member_count, 0), coalesce(h.sales_ready, false)
+      FROM buying_group.bgroup g
+      JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id
+      LEFT JOIN LATERAL (SELECT sh.* FROM buying_group.score_history sh
+                          WHERE sh.buying_group_id = g.id AND sh.at <= as_of
+                          ORDER BY sh.at DESC LIMIT 1) h ON true
+     WHERE g.created_at <= as_of
+     ORDER BY g.id
+$$;
+COMMENT ON FUNCTION buying_group.buying_groups_as_of(timestamptz) IS
+'The buying groups as they stood at a time: their scores then, from score_history';
 
 --------------------------------------------------------------------------
 -- Account audiences (SPEC 6, 9): rules over account columns, served as views
@@ -1272,7 +1392,8 @@ BEGIN
         SELECT array_agg(id) FROM new_group$q$,
         acc.key_column, acc.name_column, aud.view_name, per.account_column, per.key_column, per.relation)
     INTO ids USING si.id, si.name, tmpl;
-    PERFORM buying_group.refresh_groups(coalesce(ids, '{}'));
+    -- a new group's first scores are part of its creation: history, no events
+    PERFORM buying_group.refresh_groups(coalesce(ids, '{}'), false);
     RETURN coalesce(cardinality(ids), 0);
 END
 $$;
@@ -1303,6 +1424,12 @@ BEGIN
              WHERE g.solution_interest_id = $1
                AND ($3::text[] IS NULL OR g.account_key = ANY ($3))
                AND ($4::text[] IS NULL OR p.%1$I::text = ANY ($4))),
+        prior AS (
+            SELECT m.buying_group_id, m.person_key, m.role_id, m.is_removed
+              FROM buying_group.bmember m JOIN buying_group.bgroup g ON g.id = m.buying_group_id
+             WHERE g.solution_interest_id = $1
+               AND ($3::text[] IS NULL OR g.account_key = ANY ($3))
+               AND ($4::text[] IS NULL OR m.person_key = ANY ($4))),
         gone AS (
             -- persons deleted or moved away leave the group, whatever the source
             DELETE FROM buying_group.bmember m USING buying_group.bgroup g
@@ -1311,7 +1438,7 @@ BEGIN
                AND ($4::text[] IS NULL OR m.person_key = ANY ($4))
                AND NOT EXISTS (SELECT FROM desired d
                                 WHERE d.group_id = m.buying_group_id AND d.person_key = m.person_key)
-            RETURNING m.buying_group_id),
+            RETURNING m.buying_group_id, m.person_key, m.role_id, m.source, m.is_removed),
         added AS (
             -- the system adds and moves only what the system holds
             INSERT INTO buying_group.bmember AS m (buying_group_id, person_key, role_id, source)
@@ -1321,13 +1448,36 @@ BEGIN
                SET role_id = EXCLUDED.role_id, is_removed = false, removed_at = NULL,
                    assigned_at = CASE WHEN m.is_removed THEN pg_catalog.now() ELSE m.assigned_at END
              WHERE m.source = 'system' AND (m.role_id <> EXCLUDED.role_id OR m.is_removed)
-            RETURNING m.buying_group_id),
+            RETURNING m.buying_group_id, m.person_key, m.role_id),
         removed AS (
             UPDATE buying_group.bmember m SET is_removed = true, removed_at = pg_catalog.now()
               FROM desired d
              WHERE d.group_id = m.buying_group_id AND d.person_key = m.person_key AND d.role_id IS NULL
                AND m.source = 'system' AND NOT m.is_removed AND $5
-            RETURNING m.buying_group_id),
+            RETURNING m.buying_group_id, m.person_key, m.role_id),
+        change AS (
+            SELECT 'member_removed' AS type, x.buying_group_id, x.person_key, x.role_id, NULL::integer AS old_role_id,
+                   x.source, 'left the account' AS reason
+              FROM gone x WHERE NOT x.is_removed
+            UNION ALL
+            SELECT CASE WHEN p.person_key IS NULL OR p.is_removed THEN 'member_assigned' ELSE 'role_changed' END,
+                   a.buying_group_id, a.person_key, a.role_id,
+                   CASE WHEN p.is_removed THEN NULL ELSE p.role_id END, 'system', NULL
+              FROM added a
+              LEFT JOIN prior p ON p.buying_group_id = a.buying_group_id AND p.person_key = a.person_key
+            UNION ALL
+            SELECT 'member_removed', x.buying_group_id, x.person_key, x.role_id, NULL, 'system', 'matches no role'
+              FROM removed x),
+        event AS (
+            INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
+            SELECT c.type, c.buying_group_id, g.account_key, c.person_key,
+                   pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                       'role', r.name, 'old_role', o.name, 'source', c.source, 'reason', c.reason))
+              FROM change c
+              JOIN buying_group.bgroup g ON g.id = c.buying_group_id
+              JOIN buying_group.role r ON r.id = c.role_id
+              LEFT JOIN buying_group.role o ON o.id = c.old_role_id
+             ORDER BY c.buying_group_id, c.person_key),
         changed AS (
             SELECT buying_group_id FROM gone UNION ALL SELECT buying_group_id FROM added
             UNION ALL SELECT buying_group_id FROM removed)
@@ -1391,7 +1541,14 @@ DECLARE
     si record;
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        DELETE FROM buying_group.bmember;
+        WITH gone AS (DELETE FROM buying_group.bmember m RETURNING m.*)
+        INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
+        SELECT 'member_removed', x.buying_group_id, g.account_key, x.person_key,
+               pg_catalog.jsonb_build_object('role', r.name, 'source', x.source, 'reason', 'left the account')
+          FROM gone x JOIN buying_group.bgroup g ON g.id = x.buying_group_id
+          JOIN buying_group.role r ON r.id = x.role_id
+         WHERE NOT x.is_removed
+         ORDER BY x.buying_group_id, x.person_key;
         PERFORM buying_group.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g));
         RETURN NULL;
     END IF;
@@ -1598,6 +1755,15 @@ BEGIN
     ON CONFLICT ON CONSTRAINT bmember_pkey DO UPDATE
        SET role_id = EXCLUDED.role_id, source = EXCLUDED.source, is_removed = false, removed_at = NULL,
            assigned_at = pg_catalog.now();
+    INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
+    VALUES (CASE WHEN m.person_key IS NULL OR m.is_removed OR m.role_id = rid THEN 'member_assigned'
+                 ELSE 'role_changed' END,
+            g.id, g.account_key, assign_member.person_key,
+            pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                'role', assign_member.role, 'source', assign_member.source,
+                'old_role', CASE WHEN m.is_removed THEN NULL
+                                 ELSE (SELECT r.name FROM buying_group.role r WHERE r.id = m.role_id) END,
+                'old_source', m.source)));
     PERFORM buying_group.refresh_groups(ARRAY[g.id]);
     RETURN true;
 END
@@ -1635,6 +1801,12 @@ BEGIN
     UPDATE buying_group.bmember x
        SET is_removed = true, removed_at = coalesce(x.removed_at, pg_catalog.now()), source = remove_member.source
      WHERE x.buying_group_id = g.id AND x.person_key = remove_member.person_key;
+    IF NOT m.is_removed THEN
+        INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
+        VALUES ('member_removed', g.id, g.account_key, remove_member.person_key,
+                pg_catalog.jsonb_build_object('role', (SELECT r.name FROM buying_group.role r WHERE r.id = m.role_id),
+                                              'source', remove_member.source));
+    END IF;
     PERFORM buying_group.refresh_groups(ARRAY[g.id]);
     RETURN true;
 END
@@ -1816,13 +1988,15 @@ GRANT EXECUTE ON FUNCTION
     buying_group.solution_interest_of(text),
     buying_group.simulate(text, text),
     buying_group.template_for_update(text),
-    buying_group.verify_scores()
+    buying_group.verify_scores(),
+    buying_group.buying_groups_as_of(timestamptz)
 TO buying_group_reader;
 
 GRANT INSERT, UPDATE, DELETE ON buying_group.role, buying_group.template, buying_group.template_role,
     buying_group.binding, buying_group.solution_interest, buying_group.audience, buying_group.bgroup,
-    buying_group.bmember
+    buying_group.bmember, buying_group.score_history
     TO buying_group_admin;
+GRANT INSERT, DELETE ON buying_group.events TO buying_group_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA buying_group TO buying_group_admin;
 GRANT EXECUTE ON FUNCTION
     buying_group.template_for_update(text),
@@ -1847,7 +2021,7 @@ GRANT EXECUTE ON FUNCTION
     buying_group.create_solution_interest(text, text, text, boolean, numeric, numeric),
     buying_group.delete_solution_interest(text),
     buying_group.source_rank(text),
-    buying_group.refresh_groups(bigint[]),
+    buying_group.refresh_groups(bigint[], boolean),
     buying_group.audience_of(text),
     buying_group.create_audience(text, jsonb, text),
     buying_group.delete_audience(text),

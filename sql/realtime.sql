@@ -107,8 +107,29 @@ SELECT solution_interest, person_key, problem FROM buying_group.verify_scores() 
 SELECT buying_group.run_maintenance();
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 
+-- every change above is an event of the outbox, in order (the creation of a group is not)
+SELECT row_number() OVER (ORDER BY e.id) AS n, e.type, e.account_key, e.person_key, e.payload
+  FROM buying_group.events e JOIN buying_group.buying_groups b ON b.id = e.buying_group_id
+ WHERE b.solution_interest = 'Live' ORDER BY e.id;
+SELECT count(*) AS frozen_events FROM buying_group.events e JOIN buying_group.buying_groups b ON b.id = e.buying_group_id
+ WHERE b.solution_interest = 'Frozen';
+UPDATE buying_group.events SET type = 'sales_ready';
+
+-- the score history, and the groups as they stood before the first person arrived
+SELECT b.account_key, round(h.completeness, 2) AS completeness, h.member_count, h.sales_ready
+  FROM buying_group.score_history h JOIN buying_group.buying_groups b ON b.id = h.buying_group_id
+ WHERE b.solution_interest = 'Live' ORDER BY h.at, b.account_key;
+SELECT account_key, completeness, member_count
+  FROM buying_group.buying_groups_as_of((SELECT min(at) FROM buying_group.events) - interval '1 microsecond')
+ WHERE solution_interest = 'Live';
+SELECT a.account_key, a.completeness = b.completeness AND a.member_count = b.member_count AS as_of_now_is_current
+  FROM buying_group.buying_groups_as_of(clock_timestamp()) a JOIN buying_group.buying_groups b USING (id)
+ WHERE b.solution_interest = 'Live' ORDER BY 1;
+
 -- TRUNCATE: every person is gone, so every member
 TRUNCATE crm.person;
+SELECT type, count(*) FROM buying_group.events
+ WHERE id > (SELECT max(id) FROM buying_group.events WHERE type = 'member_assigned') GROUP BY 1 ORDER BY 1;
 SELECT * FROM state;
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 

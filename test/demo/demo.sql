@@ -217,8 +217,8 @@ SELECT seniority, count(*) AS persons,
 \echo '== 2. A role template: which person plays which role in a purchase'
 \echo
 \echo 'Conditions are JSON rules over the columns of crm.person (a jsonb key is column.key),'
-\echo 'parsed in C and checked against the bound table when stored. Roles are tried in priority order; a person'
-\echo 'gets the first one whose conditions hold. The six default roles:'
+\echo 'parsed in C and checked against the bound table when stored. Roles are tried in'
+\echo 'priority order; a person gets the first one whose conditions hold. The six default roles:'
 SELECT name, description FROM buying_group.roles WHERE is_default ORDER BY name;
 
 -- Each call returns the role's position; the template is shown whole right after.
@@ -449,7 +449,10 @@ SELECT m.person_key, p.first_name || ' ' || p.last_name AS name, btrim(p.job_tit
  WHERE m.buying_group_id = :bg_group_id ORDER BY m.person_key;
 
 \echo 'buying_group.missing_roles: which required roles are missing most often?'
-SELECT role, count(*) AS groups_missing_it, round(avg(assigned), 2) AS avg_assigned, max(members_required) AS members_required
+SELECT role, count(*) AS groups_missing_it,
+       round(100.0 * count(*) / (SELECT count(*) FROM buying_group.buying_groups
+                                  WHERE solution_interest = 'Cloud Platform'), 1) AS pct_of_groups,
+       count(*) FILTER (WHERE assigned > 0) AS partly_filled
   FROM buying_group.missing_roles
  WHERE solution_interest = 'Cloud Platform'
  GROUP BY role ORDER BY count(*) DESC, role;
@@ -500,17 +503,15 @@ SELECT person_key, role, source, is_removed
 
 -- A member in a role that does not count ("Other"), to be moved to the data team.
 SELECT m.person_key,
-       format('The CRM sync records that %s %s (%s) moved to the data team:',
+       format('Real time: the CRM sync records that %s %s (%s) moved to the data team. Triggers on',
               p.first_name, p.last_name, btrim(p.job_title)) AS msg
   FROM buying_group.members m JOIN crm.person p USING (person_key)
  WHERE m.buying_group_id = :bg_group_id AND m.role = 'Other' AND NOT m.is_removed
  ORDER BY m.person_key LIMIT 1 \gset mv_
 \echo :mv_msg
+\echo 'crm.person (installed by bind_persons) re-evaluate the person in the same statement:'
 UPDATE crm.person SET job_title = 'Data Analyst', seniority = 'Individual Contributor', department = 'Data'
  WHERE person_key = :'mv_person_key';
-\echo 'run_maintenance, the daily job, re-evaluates the system memberships: the new'
-\echo 'title makes a Practitioner; the manual Decision Maker stays as decided.'
-SELECT buying_group.run_maintenance() AS memberships_changed;
 SELECT m.person_key, p.first_name || ' ' || p.last_name AS name, btrim(p.job_title) AS job_title,
        m.role, m.source, buying_group.match_role('Enterprise', p) AS matched_role
   FROM buying_group.members m JOIN crm.person p USING (person_key)
@@ -518,8 +519,25 @@ SELECT m.person_key, p.first_name || ' ' || p.last_name AS name, btrim(p.job_tit
  ORDER BY m.person_key;
 SELECT name, completeness_display AS complete_pct, member_count, sales_ready
   FROM buying_group.buying_groups WHERE id = :bg_group_id;
-\echo 'A second run finds nothing to do:'
+\echo 'So run_maintenance, the daily job that re-evaluates every system membership, finds'
+\echo 'nothing to do; nor does it touch the manual Decision Maker above (matched: Executive'
+\echo 'Steering Committee):'
 SELECT buying_group.run_maintenance() AS memberships_changed;
+
+\echo 'What the triggers cannot see: a bulk load with triggers bypassed (session_replication_role'
+\echo '= replica, as logical replication applies changes). The enrichment vendor flags every'
+\echo 'C-level person as a budget owner; verify_scores() lists what is now out of date:'
+SET session_replication_role = replica;
+UPDATE crm.person SET attributes = attributes || '{"budget_owner": true}'
+ WHERE seniority = 'C-Level' AND attributes->>'budget_owner' = 'false';
+RESET session_replication_role;
+SELECT problem, stored, expected, count(*) AS cases
+  FROM buying_group.verify_scores() GROUP BY 1, 2, 3 ORDER BY count(*) DESC, 1, 2, 3;
+\echo 'run_maintenance catches up; afterwards verify_scores() is empty:'
+SELECT buying_group.run_maintenance() AS memberships_changed;
+SELECT count(*) AS differences FROM buying_group.verify_scores();
+SELECT (SELECT count(*) FROM buying_group.missing_roles WHERE role = 'Decision Maker') AS groups_without_decision_maker,
+       (SELECT count(*) FROM buying_group.sales_ready_groups) AS sales_ready_groups;
 
 \echo
 \echo '== 9. What if the template were stricter? simulate() with a draft, changing nothing'
@@ -556,12 +574,20 @@ SELECT count(*) AS groups,
        count(*) FILTER (WHERE current_completeness >= 80) AS sales_ready_now,
        count(*) FILTER (WHERE simulated_completeness >= 80) AS sales_ready_under_draft
   FROM buying_group.simulate('Cloud Platform', 'Enterprise strict');
+\echo 'Simulating the live template itself reproduces today''s scores, except where people'
+\echo 'decided by hand (simulate follows the conditions only):'
+SELECT count(*) FILTER (WHERE s.current_completeness <> s.simulated_completeness) AS groups_that_differ,
+       count(*) FILTER (WHERE EXISTS (SELECT FROM buying_group.members m
+                                       JOIN buying_group.buying_groups b ON b.id = m.buying_group_id
+                                      WHERE b.account_key = s.account_key AND m.source <> 'system')) AS groups_with_manual_decisions
+  FROM buying_group.simulate('Cloud Platform', 'Enterprise') s;
 
 \echo
 \echo '== 10. Ad hoc: the completeness aggregate over any query, templates live or draft'
 \echo
-\echo 'completeness(template, role) over one row per person and its matched role, per account;'
-\echo 'the stored score of the group followed above also counts the manual decision:'
+\echo 'completeness(template, role) over one row per person and its matched role, per account'
+\echo '(the four largest accounts, with or without a group, and the group followed above, whose'
+\echo 'stored score also counts the manual decision):'
 SELECT a.account_name,
        b.completeness_display AS stored_pct,
        round(buying_group.completeness('Enterprise', buying_group.match_role('Enterprise', p)), 2) AS enterprise_pct,
@@ -573,10 +599,11 @@ SELECT a.account_name,
     OR a.account_key = :'bg_account_key'
  GROUP BY a.account_key, a.account_name, a.employees, b.completeness_display
  ORDER BY a.employees DESC, a.account_key;
-\echo 'role_completeness gives the part of each role, as jsonb:'
-SELECT jsonb_pretty(buying_group.role_completeness('Enterprise', buying_group.match_role('Enterprise', p))) AS role_completeness
+\echo 'role_completeness gives the part of each role, as jsonb; here what the strict draft would'
+\echo 'make of the account followed above, by matching alone:'
+SELECT jsonb_pretty(buying_group.role_completeness('Enterprise strict',
+                                                  buying_group.match_role('Enterprise strict', p))) AS role_completeness
   FROM crm.person p WHERE p.account_key = :'bg_account_key';
 
 \echo
-\echo 'Done. Engagement scores, triggers that keep groups current at COMMIT, stages,'
-\echo 'events and the sales hand-off come in the next releases.'
+\echo 'Done. Engagement scores, stages, events and the sales hand-off come in the next releases.'
