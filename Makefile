@@ -16,6 +16,8 @@ endif
 
 REGRESS      = install catalog rule_errors operators title matching differential completeness groups realtime
 REGRESS_OPTS = --inputdir=.
+ISOLATION      = concurrent_writers
+ISOLATION_OPTS = --inputdir=test/isolation
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

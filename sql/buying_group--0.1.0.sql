@@ -281,6 +281,26 @@ INSERT INTO buying_group.role (name, description, is_default) VALUES
 -- Configuration API
 --------------------------------------------------------------------------
 
+-- Looks up a template by name; raises if there is none.
+CREATE FUNCTION buying_group.template_of(template text)
+RETURNS buying_group.template
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t buying_group.template;
+BEGIN
+    SELECT * INTO t FROM buying_group.template x WHERE x.name = template_of.template;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'template "%" does not exist', template
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The view buying_group.templates lists the templates.';
+    END IF;
+    RETURN t;
+END
+$$;
+COMMENT ON FUNCTION buying_group.template_of(text) IS 'Internal: the template of that name; raises if there is none';
+
 -- Looks up a template by name, locking it for the change to come.
 CREATE FUNCTION buying_group.template_for_update(template text)
 RETURNS buying_group.template
@@ -292,9 +312,7 @@ DECLARE
 BEGIN
     SELECT * INTO t FROM buying_group.template x WHERE x.name = template_for_update.template FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'template "%" does not exist', template
-            USING ERRCODE = 'undefined_object',
-                  HINT = 'The view buying_group.templates lists the templates.';
+        t := buying_group.template_of(template);     -- raises
     END IF;
     RETURN t;
 END
@@ -1824,18 +1842,17 @@ DECLARE
     si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
     per buying_group.binding := buying_group.bound('persons');
 BEGIN
-    -- raises if the template does not exist
-    PERFORM FROM buying_group.template_for_update(template);
+    PERFORM FROM buying_group.template_of(template);     -- raises if there is none
     RETURN QUERY EXECUTE format($q$
         SELECT g.account_key, g.completeness,
                coalesce(buying_group.completeness($2, mr.role), 0),
                g.member_count, count(mr.role)::integer
           FROM buying_group.bgroup g
           LEFT JOIN %1$s p ON p.%2$I::text = g.account_key
-          LEFT JOIN LATERAL (SELECT buying_group.match_role($2, p) AS role) mr ON p IS NOT NULL
+          LEFT JOIN LATERAL (SELECT buying_group.match_role($2, p) AS role) mr ON p.%3$I IS NOT NULL
          WHERE g.solution_interest_id = $1
          GROUP BY g.id
-         ORDER BY g.account_key$q$, per.relation, per.account_column)
+         ORDER BY g.account_key$q$, per.relation, per.account_column, per.key_column)
     USING si.id, template;
 END
 $$;
@@ -1987,7 +2004,7 @@ GRANT EXECUTE ON FUNCTION
     buying_group.bound(text),
     buying_group.solution_interest_of(text),
     buying_group.simulate(text, text),
-    buying_group.template_for_update(text),
+    buying_group.template_of(text),
     buying_group.verify_scores(),
     buying_group.buying_groups_as_of(timestamptz)
 TO buying_group_reader;
