@@ -2,7 +2,8 @@
 # The built-in demo: installs what is missing, builds and installs
 # buying_group, starts a throw-away PostgreSQL 15 cluster and runs
 # test/demo/demo.sql in it (demo accounts and persons, a role template,
-# title normalisation, role matching and its explanation, role coverage).
+# title normalisation, role matching and its explanation, buying groups,
+# completeness, membership, simulation).
 # Works as root, or as a user with sudo. The cluster is dropped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
