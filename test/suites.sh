@@ -22,6 +22,9 @@ rm -f regress.log
 echo "== fuzz driver over the rule parser"
 if bash test/fuzz/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
+echo "== concurrency stress: pgbench writers on skewed accounts, then verify_scores()"
+if bash test/stress/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 echo "== the README's demo runs without error"
 createdb demo_check
 if psql -X -q -v ON_ERROR_STOP=1 -d demo_check -f test/demo/demo.sql > /dev/null; then
