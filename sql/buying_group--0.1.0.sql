@@ -1189,9 +1189,11 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.score_history', '');
 -- completeness_changed and sales_ready (upward crossing) events.
 CREATE FUNCTION buying_group.refresh_groups(ids bigint[], emit_events boolean DEFAULT true)
 RETURNS void
-LANGUAGE sql
+LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
+    -- PL/pgSQL rather than SQL: the statement's plan is kept for the session
     WITH fresh AS (
         SELECT g2.id,
                coalesce(buying_group.completeness(t.name, r.name), 0) AS completeness,
@@ -1227,7 +1229,8 @@ AS $$
     SELECT 'sales_ready', c.id, c.account_key,
            pg_catalog.jsonb_build_object('completeness', c.completeness, 'engagement', c.engagement)
       FROM changed c JOIN before b ON b.id = c.id
-     WHERE emit_events AND c.sales_ready AND NOT b.sales_ready
+     WHERE emit_events AND c.sales_ready AND NOT b.sales_ready;
+END
 $$;
 COMMENT ON FUNCTION buying_group.refresh_groups(bigint[], boolean) IS
 'Internal: recomputes the stored scores of the given buying groups, with history and events';
@@ -1418,6 +1421,14 @@ $$;
 COMMENT ON FUNCTION buying_group.create_buying_groups(text, text) IS
 'The creation job: one buying group per account of the audience that has none for the solution interest, members assigned by their first matching role; returns how many groups it created';
 
+CREATE FUNCTION buying_group.sync_execute(sql text, si_id integer, template text, accounts text[],
+                                          persons text[], follow_attributes boolean)
+RETURNS bigint[]
+AS 'MODULE_PATHNAME', 'bg_sync_execute'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT;
+COMMENT ON FUNCTION buying_group.sync_execute(text, integer, text, text[], text[], boolean) IS
+'Internal: runs the membership sync statement with a plan kept for the session';
+
 -- Re-evaluates the system memberships of a solution interest's groups: all of
 -- them, or only those of some accounts and persons (the triggers' case). With
 -- follow_attributes false, only persons who left (deleted, moved) are taken out.
@@ -1430,30 +1441,29 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     per buying_group.binding := buying_group.bound('persons');
-    ids bigint[];
-    n bigint;
+    -- restrictions written only when given, so that a kept plan can use the indexes
+    on_accounts text := CASE WHEN accounts IS NULL THEN '' ELSE ' AND g.account_key = ANY ($3)' END;
+    on_persons text := CASE WHEN persons IS NULL THEN ''
+                            ELSE format(' AND p.%I::text = ANY ($4)', per.key_column) END;
+    on_members text := CASE WHEN persons IS NULL THEN '' ELSE ' AND m.person_key = ANY ($4)' END;
+    changes bigint[];
 BEGIN
-    EXECUTE format($q$
+    -- one array element per changed membership: its group
+    changes := buying_group.sync_execute(format($q$
         WITH desired AS (
             SELECT g.id AS group_id, p.%1$I::text AS person_key, r.id AS role_id
               FROM buying_group.bgroup g
               JOIN %3$s p ON p.%2$I::text = g.account_key
               LEFT JOIN buying_group.role r ON r.name = buying_group.match_role($2, p)
-             WHERE g.solution_interest_id = $1
-               AND ($3::text[] IS NULL OR g.account_key = ANY ($3))
-               AND ($4::text[] IS NULL OR p.%1$I::text = ANY ($4))),
+             WHERE g.solution_interest_id = $1 %4$s %5$s),
         prior AS (
             SELECT m.buying_group_id, m.person_key, m.role_id, m.is_removed
               FROM buying_group.bmember m JOIN buying_group.bgroup g ON g.id = m.buying_group_id
-             WHERE g.solution_interest_id = $1
-               AND ($3::text[] IS NULL OR g.account_key = ANY ($3))
-               AND ($4::text[] IS NULL OR m.person_key = ANY ($4))),
+             WHERE g.solution_interest_id = $1 %4$s %6$s),
         gone AS (
             -- persons deleted or moved away leave the group, whatever the source
             DELETE FROM buying_group.bmember m USING buying_group.bgroup g
-             WHERE m.buying_group_id = g.id AND g.solution_interest_id = $1
-               AND ($3::text[] IS NULL OR g.account_key = ANY ($3))
-               AND ($4::text[] IS NULL OR m.person_key = ANY ($4))
+             WHERE m.buying_group_id = g.id AND g.solution_interest_id = $1 %4$s %6$s
                AND NOT EXISTS (SELECT FROM desired d
                                 WHERE d.group_id = m.buying_group_id AND d.person_key = m.person_key)
             RETURNING m.buying_group_id, m.person_key, m.role_id, m.source, m.is_removed),
@@ -1499,11 +1509,11 @@ BEGIN
         changed AS (
             SELECT buying_group_id FROM gone UNION ALL SELECT buying_group_id FROM added
             UNION ALL SELECT buying_group_id FROM removed)
-        SELECT array_agg(DISTINCT buying_group_id), count(*) FROM changed$q$,
-        per.key_column, per.account_column, per.relation)
-    INTO ids, n USING si_id, template, accounts, persons, follow_attributes;
-    PERFORM buying_group.refresh_groups(coalesce(ids, '{}'));
-    RETURN n;
+        SELECT coalesce(array_agg(buying_group_id), '{}') FROM changed$q$,
+        per.key_column, per.account_column, per.relation, on_accounts, on_persons, on_members),
+        si_id, template, accounts, persons, follow_attributes);
+    PERFORM buying_group.refresh_groups(ARRAY(SELECT DISTINCT unnest(changes)));
+    RETURN cardinality(changes);
 END
 $$;
 COMMENT ON FUNCTION buying_group.sync_members(integer, text, text[], text[], boolean) IS
@@ -2045,6 +2055,7 @@ GRANT EXECUTE ON FUNCTION
     buying_group.create_buying_groups(text, text),
     buying_group.run_maintenance(text),
     buying_group.sync_members(integer, text, text[], text[], boolean),
+    buying_group.sync_execute(text, integer, text, text[], text[], boolean),
     buying_group.install_person_triggers(regclass, regclass),
     buying_group.group_for_update(buying_group.solution_interest, text),
     buying_group.require_source(text),
