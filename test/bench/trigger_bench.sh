@@ -30,7 +30,7 @@ tmp=$(mktemp -d); chmod 777 "$tmp"; trap 'rm -rf "$tmp"' EXIT
 
 run dropdb --if-exists "$db" 2>/dev/null
 run createdb "$db"
-sql -f "$here/trigger_bench_setup.sql" > /dev/null
+(cd "$here/../.." && sql -v accounts=10000 -v persons=50000 -f test/bench/trigger_bench_setup.sql > /dev/null)
 
 # one pgbench run of a script; prints its average latency in ms
 latency() {

@@ -12,7 +12,7 @@ db=bg_stress
 dropdb --if-exists "$db"
 createdb "$db"
 trap 'dropdb --if-exists "$db"' EXIT
-psql -X -q -d "$db" -f setup.sql > /dev/null
+psql -X -q -d "$db" -v accounts=200 -v persons=2000 -f setup.sql > /dev/null
 out=$(/usr/lib/postgresql/15/bin/pgbench -n -c "$clients" -j "$clients" -T "$seconds" -f writers.pgbench "$db" 2>&1)
 echo "$out" | grep -E "^(number of (transactions|failed)|latency average|tps)"
 failed=$(echo "$out" | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p')
