@@ -1185,16 +1185,21 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.events_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('buying_group.score_history', '');
 
 -- Recomputes the stored completeness, member count and sales-readiness of
--- groups; records each change in score_history and, when emit_events, as
--- completeness_changed and sales_ready (upward crossing) events.
-CREATE FUNCTION buying_group.refresh_groups(ids bigint[], emit_events boolean DEFAULT true)
+-- groups, and stores their new engagement when one is given (engagements is
+-- parallel to ids; NULL keeps the stored one); records each change in
+-- score_history and, when emit_events, as completeness_changed,
+-- engagement_changed and sales_ready (upward crossing) events.
+CREATE FUNCTION buying_group.refresh_groups(ids bigint[], emit_events boolean DEFAULT true,
+                                            engagements numeric[] DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     -- PL/pgSQL rather than SQL: the statement's plan is kept for the session
-    WITH fresh AS (
+    WITH given AS (
+        SELECT u.id, u.engagement FROM unnest(ids, engagements) u(id, engagement) WHERE u.id IS NOT NULL),
+    fresh AS (
         SELECT g2.id,
                coalesce(buying_group.completeness(t.name, r.name), 0) AS completeness,
                count(m.person_key)::integer AS members
@@ -1203,37 +1208,48 @@ BEGIN
           JOIN buying_group.template t ON t.id = si2.template_id
           LEFT JOIN buying_group.bmember m ON m.buying_group_id = g2.id AND NOT m.is_removed
           LEFT JOIN buying_group.role r ON r.id = m.role_id
-         WHERE g2.id = ANY (ids)
+         WHERE g2.id IN (SELECT given.id FROM given)
          GROUP BY g2.id),
     before AS (
-        SELECT g.id, g.completeness, g.sales_ready FROM buying_group.bgroup g WHERE g.id = ANY (ids)),
+        SELECT g.id, g.completeness, g.engagement, g.sales_ready FROM buying_group.bgroup g
+         WHERE g.id IN (SELECT given.id FROM given)),
     changed AS (
         UPDATE buying_group.bgroup g
            SET completeness = f.completeness, member_count = f.members,
+               engagement = coalesce(gv.engagement, g.engagement),
                sales_ready = f.completeness >= si.sales_ready_completeness
-                             AND coalesce(g.engagement, 0) >= si.sales_ready_engagement,
+                             AND coalesce(gv.engagement, g.engagement, 0) >= si.sales_ready_engagement,
                updated_at = pg_catalog.now()
-          FROM fresh f, buying_group.solution_interest si
+          FROM fresh f JOIN given gv ON gv.id = f.id, buying_group.solution_interest si
          WHERE g.id = f.id AND si.id = g.solution_interest_id
-           AND (g.completeness, g.member_count) IS DISTINCT FROM (f.completeness, f.members)
+           AND (g.completeness, g.member_count, g.engagement)
+               IS DISTINCT FROM (f.completeness, f.members, coalesce(gv.engagement, g.engagement))
         RETURNING g.id, g.account_key, g.completeness, g.engagement, g.member_count, g.sales_ready),
     history AS (
         INSERT INTO buying_group.score_history (buying_group_id, completeness, engagement, member_count, sales_ready)
         SELECT c.id, c.completeness, c.engagement, c.member_count, c.sales_ready FROM changed c)
     INSERT INTO buying_group.events (type, buying_group_id, account_key, payload)
-    SELECT 'completeness_changed', c.id, c.account_key,
-           pg_catalog.jsonb_build_object('old', b.completeness, 'new', c.completeness)
-      FROM changed c JOIN before b ON b.id = c.id
-     WHERE emit_events AND c.completeness <> b.completeness
-    UNION ALL
-    SELECT 'sales_ready', c.id, c.account_key,
-           pg_catalog.jsonb_build_object('completeness', c.completeness, 'engagement', c.engagement)
-      FROM changed c JOIN before b ON b.id = c.id
-     WHERE emit_events AND c.sales_ready AND NOT b.sales_ready;
+    SELECT e.type, e.id, e.account_key, e.payload
+      FROM (SELECT 1 AS k, 'completeness_changed' AS type, c.id, c.account_key,
+                   pg_catalog.jsonb_build_object('old', b.completeness, 'new', c.completeness) AS payload
+              FROM changed c JOIN before b ON b.id = c.id
+             WHERE c.completeness <> b.completeness
+            UNION ALL
+            SELECT 2, 'engagement_changed', c.id, c.account_key,
+                   pg_catalog.jsonb_build_object('old', b.engagement, 'new', c.engagement)
+              FROM changed c JOIN before b ON b.id = c.id
+             WHERE c.engagement IS DISTINCT FROM b.engagement
+            UNION ALL
+            SELECT 3, 'sales_ready', c.id, c.account_key,
+                   pg_catalog.jsonb_build_object('completeness', c.completeness, 'engagement', c.engagement)
+              FROM changed c JOIN before b ON b.id = c.id
+             WHERE c.sales_ready AND NOT b.sales_ready) e
+     WHERE emit_events
+     ORDER BY e.id, e.k;
 END
 $$;
-COMMENT ON FUNCTION buying_group.refresh_groups(bigint[], boolean) IS
-'Internal: recomputes the stored scores of the given buying groups, with history and events';
+COMMENT ON FUNCTION buying_group.refresh_groups(bigint[], boolean, numeric[]) IS
+'Internal: recomputes the stored scores of the given buying groups (storing new engagements when given), with history and events';
 
 CREATE FUNCTION buying_group.buying_groups_as_of(as_of timestamptz)
 RETURNS TABLE (id bigint, name text, account_key text, solution_interest text, completeness numeric,
@@ -2048,7 +2064,7 @@ GRANT EXECUTE ON FUNCTION
     buying_group.create_solution_interest(text, text, text, boolean, numeric, numeric),
     buying_group.delete_solution_interest(text),
     buying_group.source_rank(text),
-    buying_group.refresh_groups(bigint[], boolean),
+    buying_group.refresh_groups(bigint[], boolean, numeric[]),
     buying_group.audience_of(text),
     buying_group.create_audience(text, jsonb, text),
     buying_group.delete_audience(text),

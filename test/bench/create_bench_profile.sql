@@ -32,11 +32,14 @@ SET jit = off;
 
 \echo
 \echo == Profile 1: plans of the job statements (auto_explain, statements over 200 ms), rolled back
+-- Before each step: empty groups, statistics and autovacuum counters reset
+-- (see create_bench.sql), a checkpoint. Each statement runs on its own.
+SELECT 'SELECT unnest(ARRAY[''TRUNCATE buying_group.bgroup CASCADE'', '
+       '''VACUUM (ANALYZE) buying_group.bgroup, buying_group.bmember, buying_group.score_history'', '
+       '''CHECKPOINT''])' AS reset \gset
 SET client_min_messages = warning;
-TRUNCATE buying_group.bgroup CASCADE;
+:reset \gexec
 RESET client_min_messages;
-ANALYZE buying_group.bgroup, buying_group.bmember, buying_group.score_history;
-CHECKPOINT;
 BEGIN;
 LOAD 'auto_explain';
 SET LOCAL auto_explain.log_min_duration = 200;
@@ -174,12 +177,12 @@ CREATE TABLE create_bench.profile (label text NOT NULL, ord serial, statement_ms
                                    refresh_ms double precision, groups bigint, members bigint,
                                    groups_differ bigint);
 
--- Empties the groups (TRUNCATE, ANALYZE, COMMIT), runs setup, then the
--- statement (timed), then refresh_groups(ids, false) as the job calls it,
--- when asked (timed), checks the result, rolls everything back and records
--- the times. CALL it outside a transaction block.
+-- Runs setup, then the statement (timed), then refresh_groups(ids, false) as
+-- the job calls it, when asked, or else after_stmt with ids as $1 (timed),
+-- checks the result, rolls everything back and records the times. CALL it
+-- outside a transaction block.
 CREATE PROCEDURE create_bench.experiment(label text, setup text[], stmt text, refresh boolean,
-                                         check_tables boolean DEFAULT true)
+                                         check_tables boolean DEFAULT true, after_stmt text DEFAULT NULL)
 LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -194,11 +197,9 @@ DECLARE
     n_differ bigint;
 BEGIN
     SELECT * INTO STRICT si FROM buying_group.solution_interest x WHERE x.name = 'Create Bench';
-    -- empty groups, with statistics that say so (see create_bench.sql)
-    PERFORM set_config('client_min_messages', 'warning', true);
-    TRUNCATE buying_group.bgroup CASCADE;
-    ANALYZE buying_group.bgroup, buying_group.bmember, buying_group.score_history;
-    COMMIT;
+    IF EXISTS (SELECT FROM buying_group.bgroup) THEN
+        RAISE EXCEPTION 'experiment "%" must start on empty groups', label;
+    END IF;
     FOREACH s IN ARRAY coalesce(setup, '{}') LOOP
         EXECUTE s;
     END LOOP;
@@ -207,6 +208,8 @@ BEGIN
     t1 := clock_timestamp();
     IF refresh THEN
         PERFORM buying_group.refresh_groups(coalesce(ids, '{}'), false);
+    ELSIF after_stmt IS NOT NULL THEN
+        EXECUTE after_stmt USING coalesce(ids, '{}');
     END IF;
     t2 := clock_timestamp();
     IF check_tables THEN
@@ -230,11 +233,19 @@ BEGIN
     END IF;
     ROLLBACK;
     INSERT INTO create_bench.profile (label, statement_ms, refresh_ms, groups, members, groups_differ)
-    VALUES (label, 1000 * extract(epoch FROM t1 - t0), CASE WHEN refresh THEN 1000 * extract(epoch FROM t2 - t1) END,
+    VALUES (label, 1000 * extract(epoch FROM t1 - t0),
+            CASE WHEN refresh OR after_stmt IS NOT NULL THEN 1000 * extract(epoch FROM t2 - t1) END,
             n_groups, n_members, n_differ);
     COMMIT;
 END
 $$;
+
+-- A refresh whose plan cannot degenerate: one correlated subquery per
+-- group, driven by the ids (index scans of bmember by group), whatever the
+-- statistics say. Same result as refresh_groups(ids, false) for new groups.
+\set robust_refresh_stmt 'WITH changed AS (UPDATE buying_group.bgroup g SET (completeness, member_count, sales_ready, updated_at) = (SELECT f.c, f.n, f.c >= si.sales_ready_completeness AND coalesce(g.engagement, 0) >= si.sales_ready_engagement, pg_catalog.now() FROM buying_group.solution_interest si JOIN buying_group.template t ON t.id = si.template_id CROSS JOIN LATERAL (SELECT coalesce(buying_group.completeness(t.name, r.name), 0) AS c, count(m.person_key)::integer AS n FROM buying_group.bmember m JOIN buying_group.role r ON r.id = m.role_id WHERE m.buying_group_id = g.id AND NOT m.is_removed) f WHERE si.id = g.solution_interest_id) WHERE g.id = ANY ($1) RETURNING g.id, g.completeness, g.engagement, g.member_count, g.sales_ready) INSERT INTO buying_group.score_history (buying_group_id, completeness, engagement, member_count, sales_ready) SELECT c.id, c.completeness, c.engagement, c.member_count, c.sales_ready FROM changed c WHERE (c.completeness, c.member_count) <> (0, 0)'
+\echo
+\echo == The plan-robust refresh (experiment "... plan-robust refresh"): :robust_refresh_stmt
 
 -- The foreign keys of bgroup, bmember and score_history, and the non-unique index on
 -- bmember(person_key), as statements that drop them (inside the rolled-back
@@ -256,33 +267,39 @@ SELECT array_agg(format('DROP INDEX %s', i.indexrelid::regclass)) AS drop_person
 
 \echo
 \echo == Profile 2, 3: experiments, each once, each rolled back
-CHECKPOINT;
+SET client_min_messages = warning;
+:reset \gexec
 CALL create_bench.experiment('as is: the job''s statement, then refresh_groups(ids)', NULL, :'job_stmt', true);
-CHECKPOINT;
+:reset \gexec
 CALL create_bench.experiment('the group INSERT alone (no members, no refresh)', NULL, :'groups_stmt', false, false);
-CHECKPOINT;
+:reset \gexec
+CALL create_bench.experiment('the job''s statement, then a plan-robust refresh', NULL, :'job_stmt', false,
+                             after_stmt => :'robust_refresh_stmt');
+:reset \gexec
 CALL create_bench.experiment('no foreign keys', :'drop_fks', :'job_stmt', true);
-CHECKPOINT;
+:reset \gexec
 CALL create_bench.experiment('no foreign keys, no index on bmember(person_key)',
                              (:'drop_fks'::text[] || :'drop_person_index'::text[]), :'job_stmt', true);
-CHECKPOINT;
+:reset \gexec
 CALL create_bench.experiment('work_mem 64MB', '{"SET LOCAL work_mem = ''64MB''"}', :'job_stmt', true);
-CHECKPOINT;
+:reset \gexec
 CALL create_bench.experiment('one pass (no refresh_groups)', NULL, :'one_pass_stmt', false);
-CHECKPOINT;
+:reset \gexec
 CALL create_bench.experiment('one pass, without the catalog foreign keys (role, solution interest)',
                              :'drop_catalog_fks', :'one_pass_stmt', false);
-CHECKPOINT;
+:reset \gexec
 CALL create_bench.experiment('one pass, no foreign keys', :'drop_fks', :'one_pass_stmt', false);
-CHECKPOINT;
+:reset \gexec
 CALL create_bench.experiment('one pass, no foreign keys, work_mem 64MB',
                              (:'drop_fks'::text[] || '{"SET LOCAL work_mem = ''64MB''"}'::text[]), :'one_pass_stmt', false);
-CHECKPOINT;
+:reset \gexec
 CALL create_bench.experiment('one pass into bare tables (no index, no constraint): writing the rows at all',
                              '{"CREATE TABLE create_bench.bare_group (LIKE buying_group.bgroup INCLUDING DEFAULTS)",
                                "CREATE TABLE create_bench.bare_member (LIKE buying_group.bmember INCLUDING DEFAULTS)",
                                "CREATE TABLE create_bench.bare_history (LIKE buying_group.score_history INCLUDING DEFAULTS)"}',
                              :'bare_stmt', false, false);
+
+RESET client_min_messages;
 
 SELECT label AS experiment,
        round(statement_ms::numeric, 1) AS statement_ms,
