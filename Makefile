@@ -14,7 +14,7 @@ ifeq ($(WERROR),1)
 PG_CFLAGS += -Werror
 endif
 
-REGRESS      = install catalog rule_errors operators title matching differential completeness groups realtime
+REGRESS      = install catalog rule_errors operators title matching differential completeness groups realtime engagement
 REGRESS_OPTS = --inputdir=.
 ISOLATION      = concurrent_writers
 ISOLATION_OPTS = --inputdir=test/isolation
