@@ -1186,10 +1186,12 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.events_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('buying_group.score_history', '');
 
 -- Recomputes the stored completeness, member count and sales-readiness of
--- groups, and stores their new engagement when one is given (engagements is
--- parallel to ids; NULL keeps the stored one); records each change in
--- score_history and, when emit_events, as completeness_changed,
--- engagement_changed and sales_ready (upward crossing) events.
+-- groups, or, when engagements are given (parallel to ids), stores those and
+-- leaves completeness as it stands, so that a refresh of engagement never
+-- writes back a membership count a concurrent trigger has changed since.
+-- Records each change in score_history and, when emit_events, as
+-- completeness_changed, engagement_changed and sales_ready (upward crossing)
+-- events.
 CREATE FUNCTION buying_group.refresh_groups(ids bigint[], emit_events boolean DEFAULT true,
                                             engagements numeric[] DEFAULT NULL)
 RETURNS void
@@ -1209,22 +1211,24 @@ BEGIN
           JOIN buying_group.template t ON t.id = si2.template_id
           LEFT JOIN buying_group.bmember m ON m.buying_group_id = g2.id AND NOT m.is_removed
           LEFT JOIN buying_group.role r ON r.id = m.role_id
-         WHERE g2.id IN (SELECT given.id FROM given)
+         WHERE engagements IS NULL AND g2.id IN (SELECT given.id FROM given)
          GROUP BY g2.id),
     before AS (
         SELECT g.id, g.completeness, g.engagement, g.sales_ready FROM buying_group.bgroup g
          WHERE g.id IN (SELECT given.id FROM given)),
     changed AS (
         UPDATE buying_group.bgroup g
-           SET completeness = f.completeness, member_count = f.members,
+           SET completeness = coalesce(f.completeness, g.completeness),
+               member_count = coalesce(f.members, g.member_count),
                engagement = coalesce(gv.engagement, g.engagement),
-               sales_ready = f.completeness >= si.sales_ready_completeness
+               sales_ready = coalesce(f.completeness, g.completeness) >= si.sales_ready_completeness
                              AND coalesce(gv.engagement, g.engagement, 0) >= si.sales_ready_engagement,
                updated_at = pg_catalog.now()
-          FROM fresh f JOIN given gv ON gv.id = f.id, buying_group.solution_interest si
-         WHERE g.id = f.id AND si.id = g.solution_interest_id
+          FROM given gv LEFT JOIN fresh f ON f.id = gv.id, buying_group.solution_interest si
+         WHERE g.id = gv.id AND si.id = g.solution_interest_id
            AND (g.completeness, g.member_count, g.engagement)
-               IS DISTINCT FROM (f.completeness, f.members, coalesce(gv.engagement, g.engagement))
+               IS DISTINCT FROM (coalesce(f.completeness, g.completeness), coalesce(f.members, g.member_count),
+                                 coalesce(gv.engagement, g.engagement))
         RETURNING g.id, g.account_key, g.completeness, g.engagement, g.member_count, g.sales_ready),
     history AS (
         INSERT INTO buying_group.score_history (buying_group_id, completeness, engagement, member_count, sales_ready)
