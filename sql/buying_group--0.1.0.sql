@@ -1167,7 +1167,7 @@ CREATE TRIGGER events_notify AFTER INSERT ON buying_group.events REFERENCING NEW
 
 CREATE TABLE buying_group.score_history (
     buying_group_id bigint NOT NULL REFERENCES buying_group.bgroup (id) ON DELETE CASCADE,
-    at              timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    at              timestamptz NOT NULL DEFAULT pg_catalog.statement_timestamp(),
     completeness    numeric NOT NULL,
     engagement      numeric,
     member_count    integer NOT NULL,
@@ -1176,7 +1176,7 @@ CREATE TABLE buying_group.score_history (
 CREATE INDEX ON buying_group.score_history (buying_group_id, at);
 COMMENT ON TABLE buying_group.score_history IS 'Every change of a buying group''s scores, with its time';
 COMMENT ON COLUMN buying_group.score_history.buying_group_id IS 'The buying group';
-COMMENT ON COLUMN buying_group.score_history.at IS 'When the scores changed';
+COMMENT ON COLUMN buying_group.score_history.at IS 'When the scores changed: the time of the statement that changed them';
 COMMENT ON COLUMN buying_group.score_history.completeness IS 'Completeness from then on';
 COMMENT ON COLUMN buying_group.score_history.engagement IS 'Engagement from then on';
 COMMENT ON COLUMN buying_group.score_history.member_count IS 'Members (not removed) from then on';

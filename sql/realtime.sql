@@ -120,7 +120,7 @@ SELECT b.account_key, round(h.completeness, 2) AS completeness, h.member_count, 
   FROM buying_group.score_history h JOIN buying_group.buying_groups b ON b.id = h.buying_group_id
  WHERE b.solution_interest = 'Live' ORDER BY h.at, b.account_key;
 SELECT account_key, completeness, member_count
-  FROM buying_group.buying_groups_as_of((SELECT min(at) FROM buying_group.events) - interval '1 microsecond')
+  FROM buying_group.buying_groups_as_of((SELECT min(at) FROM buying_group.score_history) - interval '1 microsecond')
  WHERE solution_interest = 'Live';
 SELECT a.account_key, a.completeness = b.completeness AND a.member_count = b.member_count AS as_of_now_is_current
   FROM buying_group.buying_groups_as_of(clock_timestamp()) a JOIN buying_group.buying_groups b USING (id)
