@@ -606,4 +606,53 @@ SELECT jsonb_pretty(buying_group.role_completeness('Enterprise strict',
   FROM crm.person p WHERE p.account_key = :'bg_account_key';
 
 \echo
-\echo 'Done. Engagement scores, stages, events and the sales hand-off come in the next releases.'
+\echo '== 11. Real time: the CRM sync inserts a person; membership, score and events follow at COMMIT'
+\echo
+\echo 'a group that misses its Executive Steering Committee:'
+SELECT b.account_key AS rt_account_key
+  FROM buying_group.missing_roles m JOIN buying_group.buying_groups b ON b.id = m.buying_group_id
+ WHERE m.role = 'Executive Steering Committee' AND b.solution_interest = 'Cloud Platform'
+ ORDER BY b.completeness DESC, b.account_key LIMIT 1 \gset
+SELECT name, completeness_display, member_count, sales_ready
+  FROM buying_group.buying_groups WHERE account_key = :'rt_account_key' AND solution_interest = 'Cloud Platform';
+SELECT coalesce(max(id), 0) AS last_event FROM buying_group.events \gset
+BEGIN;
+INSERT INTO crm.person (person_key, account_key, first_name, last_name, email, job_title, seniority, department)
+VALUES ('demo-new-cio', :'rt_account_key', 'Nia', 'Okafor', 'nia.okafor@example.com', 'Chief Information Officer',
+        'C-Level', 'IT');
+COMMIT;
+\echo 'the same transaction updated the group:'
+SELECT name, completeness_display, member_count, sales_ready
+  FROM buying_group.buying_groups WHERE account_key = :'rt_account_key' AND solution_interest = 'Cloud Platform';
+\echo 'and wrote these events to the outbox (also sent with NOTIFY on channel buying_group_events):'
+SELECT type, person_key, payload FROM buying_group.events WHERE id > :last_event ORDER BY id;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+\echo '== 12. Engagement: activities of the last 30 days, AJO''s scoring, explained'
+\echo
+CREATE TABLE crm.activity (person_key text, activity_type text, occurred_at timestamptz);
+SELECT setseed(0.12);
+INSERT INTO crm.activity
+SELECT p.person_key,
+       (ARRAY['page_viewed', 'email_opened', 'email_clicked', 'form_filled_out', 'attend_event',
+              'registered_for_event', 'link_clicked', 'interesting_moment'])[1 + floor(random() * 8)::int],
+       timestamptz '2026-11-28 12:00+00' - random() * interval '40 days'
+  FROM crm.person p, generate_series(1, 6) i
+ WHERE random() < 0.5
+ ORDER BY p.person_key, i;
+\o /dev/null
+SELECT buying_group.bind_activities('crm.activity', person => 'person_key', type => 'activity_type', "at" => 'occurred_at');
+\o
+SELECT buying_group.refresh_engagement('2026-11-28 12:00+00') AS persons_scored;
+\echo 'the most engaged groups:'
+SELECT name, completeness_display, engagement_display, sales_ready
+  FROM buying_group.buying_groups ORDER BY engagement DESC, id LIMIT 5;
+\echo 'why the followed group scores what it does: each member''s part, and where its points come from:'
+SELECT person_key, role, round(role_share * 100, 1) AS role_pct, round(person_engagement, 1) AS pes,
+       round(contribution, 2) AS contribution, activity_type, round(activity_points, 2) AS points
+  FROM buying_group.explain_engagement((SELECT id FROM buying_group.buying_groups
+                                         WHERE account_key = :'bg_account_key' AND solution_interest = 'Cloud Platform'))
+ ORDER BY person_key, activity_type;
+
+\echo
+\echo 'Done. Stages, the sales alert, LinkedIn exports and KPI views come in the next releases.'

@@ -1,0 +1,59 @@
+#!/bin/bash
+# Engagement benchmark (SPEC 10, fourth bar): refresh_engagement over N
+# activities of M persons against the plain GROUP BY it cannot do without:
+#   SELECT person, type, UTC day, count(*) ... WHERE at in the window GROUP BY 1, 2, 3
+# in one run on the same data (median of 3 each). Goal: refresh <= 2x the GROUP BY.
+#
+# Against a running cluster (as root: runs as OS user postgres unless PGUSER/PGHOST are set):
+#     PGPORT=5440 test/bench/engagement_bench.sh
+# Environment: BENCH_ACTIVITIES (default 10000000), BENCH_PERSONS (default 1000000),
+# PGPORT, PGHOST, PGUSER. Takes a few minutes at the defaults (most of it generating data).
+set -euo pipefail
+activities="${BENCH_ACTIVITIES:-10000000}"
+persons="${BENCH_PERSONS:-1000000}"
+db=bg_engagement_bench
+run() {
+    if [ "$(id -u)" -eq 0 ] && [ -z "${PGUSER:-}" ] && [ -z "${PGHOST:-}" ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+sql() { run psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+run dropdb --if-exists "$db" 2>/dev/null
+run createdb "$db"
+trap 'run dropdb --if-exists "$db"' EXIT
+
+echo "== generating $persons persons and $activities activities"
+sql -v persons="$persons" -v activities="$activities" <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION buying_group;
+SELECT setseed(0.5);
+CREATE TABLE person (person_key text PRIMARY KEY, account_key text);
+INSERT INTO person SELECT 'p' || i, 'a' || (i % 100000) FROM generate_series(1, :persons) i;
+CREATE TABLE activity (person_key text, activity_type text, occurred_at timestamptz);
+INSERT INTO activity
+SELECT 'p' || (1 + floor(random() * :persons)::int),
+       (ARRAY['attend_event', 'email_clicked', 'email_opened', 'form_filled_out', 'interesting_moment',
+              'link_clicked', 'page_viewed', 'registered_for_event', 'unweighted'])[1 + floor(random() * 9)::int],
+       timestamptz '2026-03-31 00:00+00' - random() * interval '45 days'
+  FROM generate_series(1, :activities);
+VACUUM ANALYZE person;
+VACUUM ANALYZE activity;
+SELECT buying_group.bind_persons('person', key => 'person_key', account => 'account_key');
+SELECT buying_group.bind_activities('activity', person => 'person_key', type => 'activity_type', "at" => 'occurred_at');
+SQL
+
+time_ms() {   # runs the statement 3 times, prints the median in ms
+    for i in 1 2 3; do
+        sql -c '\timing on' -c "$1" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p'
+    done | sort -n | sed -n 2p
+}
+floor=$(time_ms "SELECT count(*) FROM (SELECT person_key, activity_type, (occurred_at AT TIME ZONE 'UTC')::date, count(*)
+  FROM activity WHERE occurred_at > timestamptz '2026-03-31 00:00+00' - interval '30 days'
+   AND occurred_at <= timestamptz '2026-03-31 00:00+00' GROUP BY 1, 2, 3) s")
+refresh=$(time_ms "SELECT buying_group.refresh_engagement('2026-03-31 00:00+00')")
+sql -c "SELECT count(*) AS persons_scored, round(max(raw_engagement), 3) AS max_raw,
+               count(*) FILTER (WHERE engagement > 0) AS with_activity FROM buying_group.person_engagement"
+echo "GROUP BY floor: $floor ms   refresh_engagement: $refresh ms"
+awk -v f="$floor" -v r="$refresh" 'BEGIN { printf "refresh_engagement / GROUP BY: %.2fx (goal <= 2)\n", r / f }'
