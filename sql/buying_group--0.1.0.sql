@@ -1566,6 +1566,33 @@ $$;
 COMMENT ON FUNCTION buying_group.run_maintenance(text) IS
 'The daily job: re-evaluates the system memberships of the groups of one solution interest (or of every one with update_existing); returns how many memberships changed';
 
+CREATE FUNCTION buying_group.recompute(solution_interest text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    si record;
+    total bigint := 0;
+BEGIN
+    IF solution_interest IS NOT NULL THEN
+        PERFORM buying_group.solution_interest_of(solution_interest);
+    END IF;
+    FOR si IN SELECT x.id, t.name AS template, x.update_existing
+                FROM buying_group.solution_interest x JOIN buying_group.template t ON t.id = x.template_id
+               WHERE recompute.solution_interest IS NULL OR x.name = recompute.solution_interest
+               ORDER BY x.id LOOP
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('buying_group.create_buying_groups'), si.id);
+        total := total + buying_group.sync_members(si.id, si.template, NULL, NULL, si.update_existing);
+        PERFORM buying_group.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g
+                                                   WHERE g.solution_interest_id = si.id));
+    END LOOP;
+    RETURN total;
+END
+$$;
+COMMENT ON FUNCTION buying_group.recompute(text) IS
+'Repairs after the triggers were bypassed: brings the memberships of every solution interest''s groups (or one''s) to what the triggers would have made them and recomputes every score; returns how many memberships changed';
+
 --------------------------------------------------------------------------
 -- Real time (SPEC 8): triggers on the bound persons table
 --------------------------------------------------------------------------
@@ -2445,6 +2472,7 @@ GRANT EXECUTE ON FUNCTION
     buying_group.delete_audience(text),
     buying_group.create_buying_groups(text, text),
     buying_group.run_maintenance(text),
+    buying_group.recompute(text),
     buying_group.sync_members(integer, text, text[], text[], boolean),
     buying_group.sync_execute(text, integer, text, text[], text[], boolean),
     buying_group.install_person_triggers(regclass, regclass),
