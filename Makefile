@@ -16,7 +16,7 @@ endif
 
 REGRESS      = install catalog rule_errors operators title matching differential completeness groups realtime engagement
 REGRESS_OPTS = --inputdir=.
-ISOLATION      = concurrent_writers refresh_vs_writers
+ISOLATION      = concurrent_writers refresh_vs_writers notify
 ISOLATION_OPTS = --inputdir=test/isolation
 
 PG_CONFIG ?= pg_config
