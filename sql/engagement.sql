@@ -2,12 +2,8 @@
 -- explain_engagement, the AJO examples, and a differential test against the
 -- formulas written in plain SQL.
 \set SHOW_CONTEXT never
-\set regress_db :DBNAME
-CREATE DATABASE bg_engagement;
-\c bg_engagement
-SET client_min_messages = warning;
-CREATE EXTENSION buying_group;
-RESET client_min_messages;
+\set own_db bg_engagement
+\i test/regress/own_database.psql
 CREATE SCHEMA crm;
 CREATE TABLE crm.account (account_key text PRIMARY KEY, account_name text);
 CREATE TABLE crm.person (person_key text PRIMARY KEY, account_key text, job_title text, seniority text);

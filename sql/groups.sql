@@ -3,12 +3,8 @@
 \set SHOW_CONTEXT never
 -- a database of its own: bindings are database-wide and the templates of the
 -- other tests do not fit this persons table
-\set regress_db :DBNAME
-CREATE DATABASE bg_groups;
-\c bg_groups
-SET client_min_messages = warning;
-CREATE EXTENSION buying_group;
-RESET client_min_messages;
+\set own_db bg_groups
+\i test/regress/own_database.psql
 CREATE SCHEMA crm;
 CREATE TABLE crm.account (account_id integer PRIMARY KEY, account_name text, industry text,
                           employees integer, country text, website text);

@@ -1,12 +1,8 @@
 -- Real time (SPEC 8): every DML path on the bound persons table updates
 -- membership and completeness in the same statement; verify_scores() stays empty.
 \set SHOW_CONTEXT never
-\set regress_db :DBNAME
-CREATE DATABASE bg_realtime;
-\c bg_realtime
-SET client_min_messages = warning;
-CREATE EXTENSION buying_group;
-RESET client_min_messages;
+\set own_db bg_realtime
+\i test/regress/own_database.psql
 CREATE SCHEMA crm;
 CREATE TABLE crm.account (account_key text PRIMARY KEY, account_name text);
 CREATE TABLE crm.person (person_key text PRIMARY KEY, account_key text, job_title text, seniority text);

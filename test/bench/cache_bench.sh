@@ -17,13 +17,7 @@ set -euo pipefail
 seconds="${BENCH_SECONDS:-15}"
 export PGDATABASE="${PGDATABASE:-bench}"
 pgbench=/usr/lib/postgresql/15/bin/pgbench
-run() {
-    if [ "$(id -u)" -eq 0 ] && [ -z "${PGUSER:-}" ] && [ -z "${PGHOST:-}" ]; then
-        runuser -u postgres -- "$@"
-    else
-        "$@"
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 dir=$(mktemp -d)
 chmod 755 "$dir"
 trap 'rm -rf "$dir"' EXIT

@@ -12,14 +12,7 @@ set -euo pipefail
 activities="${BENCH_ACTIVITIES:-10000000}"
 persons="${BENCH_PERSONS:-1000000}"
 db=bg_engagement_bench
-run() {
-    if [ "$(id -u)" -eq 0 ] && [ -z "${PGUSER:-}" ] && [ -z "${PGHOST:-}" ]; then
-        runuser -u postgres -- "$@"
-    else
-        "$@"
-    fi
-}
-sql() { run psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+. "$(dirname "$0")/lib.sh"
 run dropdb --if-exists "$db" 2>/dev/null
 run createdb "$db"
 trap 'run dropdb --if-exists "$db"' EXIT

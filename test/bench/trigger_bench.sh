@@ -17,15 +17,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 seconds="${BENCH_SECONDS:-15}"
 db=bg_trigger_bench
-run() {
-    if [ "$(id -u)" -eq 0 ] && [ -z "${PGUSER:-}" ] && [ -z "${PGHOST:-}" ]; then
-        runuser -u postgres -- "$@"
-    else
-        "$@"
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 pgbench=/usr/lib/postgresql/15/bin/pgbench
-sql() { run psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 tmp=$(mktemp -d); chmod 777 "$tmp"; trap 'rm -rf "$tmp"' EXIT
 
 run dropdb --if-exists "$db" 2>/dev/null
