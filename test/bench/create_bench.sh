@@ -40,9 +40,9 @@
 #     BENCH_PROFILE  1 to run the profile experiments, 0 to skip (default 1)
 #     BENCH_PROFILE_RUNS  rounds of profile experiments (default 2; least time reported)
 #     PGPORT, PGDATABASE (default bench_create), PGHOST, PGUSER, PGPASSWORD as for psql.
-# Time: about 2 minutes for the timed part at 1,000,000 persons on one core
-# of an AMD EPYC (4 rounds of a ~17 s job), about 6 more for the profile
-# (2 rounds of 11 experiments).
+# Time: about 2 minutes for the data and the timed part at 1,000,000 persons
+# on one core of an AMD EPYC (4 rounds of a ~17 s job), about 5.5 more for
+# the profile (2 rounds of 13 experiments).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
