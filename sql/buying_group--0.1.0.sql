@@ -1203,16 +1203,18 @@ BEGIN
     WITH given AS (
         SELECT u.id, u.engagement FROM unnest(ids, engagements) u(id, engagement) WHERE u.id IS NOT NULL),
     fresh AS (
-        SELECT g2.id,
-               coalesce(buying_group.completeness(t.name, r.name), 0) AS completeness,
-               count(m.person_key)::integer AS members
+        -- per group, over its own members: index scans whatever the statistics say
+        SELECT g2.id, c.completeness, c.members
           FROM buying_group.bgroup g2
           JOIN buying_group.solution_interest si2 ON si2.id = g2.solution_interest_id
           JOIN buying_group.template t ON t.id = si2.template_id
-          LEFT JOIN buying_group.bmember m ON m.buying_group_id = g2.id AND NOT m.is_removed
-          LEFT JOIN buying_group.role r ON r.id = m.role_id
-         WHERE engagements IS NULL AND g2.id = ANY (ids)     -- = ANY: an index scan in the kept plan too
-         GROUP BY g2.id),
+          CROSS JOIN LATERAL (
+                SELECT coalesce(buying_group.completeness(t.name, r.name), 0) AS completeness,
+                       count(m.person_key)::integer AS members
+                  FROM (SELECT 1) one
+                  LEFT JOIN buying_group.bmember m ON m.buying_group_id = g2.id AND NOT m.is_removed
+                  LEFT JOIN buying_group.role r ON r.id = m.role_id) c
+         WHERE engagements IS NULL AND g2.id = ANY (ids)),     -- = ANY: an index scan in the kept plan too
     before AS (
         SELECT g.id, g.completeness, g.engagement, g.sales_ready FROM buying_group.bgroup g
          WHERE g.id = ANY (ids)),
@@ -1428,7 +1430,7 @@ BEGIN
               FROM new_group ng
               JOIN (SELECT p.%4$I::text AS account_key, p.%5$I::text AS person_key,
                            buying_group.match_role($3, p) AS role
-                      FROM %6$s p) m ON m.account_key = ng.account_key
+                      FROM %6$s p WHERE p.%5$I IS NOT NULL) m ON m.account_key = ng.account_key
               JOIN buying_group.role r ON r.name = m.role
             ON CONFLICT DO NOTHING)
         SELECT array_agg(id) FROM new_group$q$,
@@ -1474,7 +1476,7 @@ BEGIN
         WITH desired AS (
             SELECT g.id AS group_id, p.%1$I::text AS person_key, r.id AS role_id
               FROM buying_group.bgroup g
-              JOIN %3$s p ON p.%2$I::text = g.account_key
+              JOIN %3$s p ON p.%2$I::text = g.account_key AND p.%1$I IS NOT NULL
               LEFT JOIN buying_group.role r ON r.name = buying_group.match_role($2, p)
              WHERE g.solution_interest_id = $1 %4$s %5$s),
         prior AS (
@@ -1702,7 +1704,7 @@ BEGIN
               FROM buying_group.bgroup g
               JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id
               JOIN buying_group.template t ON t.id = si.template_id
-              JOIN %3$s p ON p.%2$I::text = g.account_key),
+              JOIN %3$s p ON p.%2$I::text = g.account_key AND p.%1$I IS NOT NULL),
         stored AS (
             SELECT m.buying_group_id AS group_id, m.person_key, r.name AS role, m.source, m.is_removed
               FROM buying_group.bmember m JOIN buying_group.role r ON r.id = m.role_id)
@@ -1906,7 +1908,7 @@ BEGIN
                coalesce(buying_group.completeness($2, mr.role), 0),
                g.member_count, count(mr.role)::integer
           FROM buying_group.bgroup g
-          LEFT JOIN %1$s p ON p.%2$I::text = g.account_key
+          LEFT JOIN %1$s p ON p.%2$I::text = g.account_key AND p.%3$I IS NOT NULL
           LEFT JOIN LATERAL (SELECT buying_group.match_role($2, p) AS role) mr ON p.%3$I IS NOT NULL
          WHERE g.solution_interest_id = $1
          GROUP BY g.id

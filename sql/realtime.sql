@@ -134,6 +134,16 @@ SELECT buying_group.run_maintenance() AS maintenance, buying_group.recompute() A
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 SELECT buying_group.recompute('Nope');
 
+-- a person without a key is nobody's member, on every path
+ALTER TABLE crm.person DROP CONSTRAINT person_pkey, ALTER COLUMN person_key DROP NOT NULL;
+INSERT INTO crm.person VALUES (NULL, 'A', 'CIO', 'C-Level');
+SELECT buying_group.create_solution_interest('Late', 'RT') > 0 AS created;
+SELECT buying_group.create_buying_groups('Late', 'A and B');
+SELECT count(*) FILTER (WHERE person_key IS NULL) AS null_members, count(*) AS members FROM buying_group.members;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+SELECT buying_group.recompute();
+SELECT account_key, current_members, simulated_members FROM buying_group.simulate('Late', 'RT');
+
 -- TRUNCATE: every person is gone, so every member
 SELECT max(id) AS before_truncate FROM buying_group.events \gset
 TRUNCATE crm.person;
