@@ -1641,10 +1641,18 @@ BEGIN
     IF accounts IS NULL THEN
         RETURN NULL;
     END IF;
-    -- writers of the same account wait for each other; locks in one global order
-    PERFORM pg_catalog.pg_advisory_xact_lock(k)
-       FROM (SELECT DISTINCT pg_catalog.hashtextextended('buying_group account ' || a, 0) AS k
-               FROM unnest(accounts) a ORDER BY 1) l;
+    -- writers of the same account wait for each other, with locks taken in one
+    -- global order. A statement touching many accounts (a bulk load) takes one
+    -- lock that excludes every writer instead, as thousands of account locks
+    -- would overflow the lock table; the others hold that lock shared.
+    IF cardinality(accounts) > 1000 THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('buying_group all accounts', 0));
+    ELSE
+        PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtextextended('buying_group all accounts', 0));
+        PERFORM pg_catalog.pg_advisory_xact_lock(k)
+           FROM (SELECT DISTINCT pg_catalog.hashtextextended('buying_group account ' || a, 0) AS k
+                   FROM unnest(accounts) a ORDER BY 1) l;
+    END IF;
     FOR si IN SELECT x.id, t.name AS template, x.update_existing
                 FROM buying_group.solution_interest x JOIN buying_group.template t ON t.id = x.template_id
                ORDER BY x.id LOOP

@@ -144,6 +144,12 @@ SELECT count(*) AS problems FROM buying_group.verify_scores();
 SELECT buying_group.recompute();
 SELECT account_key, current_members, simulated_members FROM buying_group.simulate('Late', 'RT');
 
+-- a bulk statement over more than 1,000 accounts takes one exclusive lock instead of one per account
+INSERT INTO crm.person SELECT 'bulk' || i, CASE WHEN i = 1 THEN 'A' ELSE 'X' || i END, 'Engineer', NULL
+  FROM generate_series(1, 1500) i;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+DELETE FROM crm.person WHERE person_key LIKE 'bulk%';
+
 -- TRUNCATE: every person is gone, so every member
 SELECT max(id) AS before_truncate FROM buying_group.events \gset
 TRUNCATE crm.person;
