@@ -99,7 +99,7 @@ echo "== Generating data"
 "${PSQL[@]}" -q -v persons="$persons" -v seed="$seed" -v keys="$keys" < "$here/create_bench_data.sql"
 echo "(data generated in $(( $(date +%s) - start )) s)"
 
-"${PSQL[@]}" -q -v runs="$runs" < "$here/create_bench.sql"
+"${PSQL[@]}" -q -v bench_dir="$here" -v runs="$runs" < "$here/create_bench.sql"
 echo "load avg:    $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "(benchmark ran in $(( $(date +%s) - start )) s)"
 

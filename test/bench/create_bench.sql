@@ -47,64 +47,12 @@ SELECT buying_group.bind_persons('create_bench.person', key => 'person_key', acc
 
 SELECT buying_group.create_template('Create Bench', description => 'Creation-job benchmark (test/bench)') \gset
 
--- The six roles of the role-matching benchmark's template "Bench" (same
--- conditions: 17 leaves, contains / in / eq / starts_with / ends_with, all /
--- any / not), with members_required 1 to 3; "Other" does not count.
-SELECT buying_group.add_template_role('Create Bench', 'Decision Maker', weight => 'vital', members_required => 1,
-                                      conditions => $rule$
-{"any": [
-  {"attr": "job_title", "op": "contains", "value": "chief"},
-  {"attr": "job_title", "op": "in",
-   "value": ["CTO", "CIO", "CFO", "CISO", "CEO", "CDO", "President", "Founder", "Co-Founder & CTO"]},
-  {"attr": "job_title", "op": "starts_with", "value": ["CTO,", "CIO,", "CEO &", "Co-Founder"]},
-  {"all": [
-    {"attr": "seniority", "op": "eq", "value": "C-Level"},
-    {"attr": "department", "op": "in", "value": ["IT", "Information Technology", "Engineering", "Security"]}
-  ]}
-]}$rule$) \gset
-
-SELECT buying_group.add_template_role('Create Bench', 'Executive Steering Committee', weight => 'important',
-                                      members_required => 1, conditions => $rule$
-{"any": [
-  {"attr": "job_title", "op": "contains", "value": ["vice president", "vp"]},
-  {"attr": "seniority", "op": "in", "value": ["C-Level", "VP"]}
-]}$rule$) \gset
-
-SELECT buying_group.add_template_role('Create Bench', 'Influencer', weight => 'normal', members_required => 2,
-                                      conditions => $rule$
-{"all": [
-  {"attr": "job_title", "op": "contains", "value": ["director", "head of", "architect"]},
-  {"not": {"attr": "department", "op": "in", "value": ["HR", "Legal"]}}
-]}$rule$) \gset
-
-SELECT buying_group.add_template_role('Create Bench', 'Champion', weight => 'normal', members_required => 1,
-                                      conditions => $rule$
-{"all": [
-  {"attr": "job_title", "op": "contains", "value": ["manager", "mgr", "lead"]},
-  {"attr": "department", "op": "in", "value": ["IT", "Information Technology", "Engineering", "Security", "Operations"]},
-  {"not": {"attr": "email", "op": "ends_with", "value": ["@gmail.com", "@yahoo.com", "@outlook.com"]}}
-]}$rule$) \gset
-
-SELECT buying_group.add_template_role('Create Bench', 'Practitioner', weight => 'minor', members_required => 3,
-                                      conditions => $rule$
-{"all": [
-  {"any": [
-    {"attr": "job_title", "op": "contains", "value": ["engineer", "developer", "analyst", "administrator", "scientist"]},
-    {"attr": "job_title", "op": "starts_with", "value": ["sr.", "senior", "staff", "principal"]}
-  ]},
-  {"not": {"any": [
-    {"attr": "seniority", "op": "eq", "value": "Intern"},
-    {"attr": "job_title", "op": "contains", "value": "intern"}
-  ]}}
-]}$rule$) \gset
-
-SELECT buying_group.add_template_role('Create Bench', 'Other', weight => 'trivial', required => false,
-                                      conditions => $rule$
-{"any": [
-  {"attr": "department", "op": "starts_with", "value": ["fin", "mark", "sal", "oper"]},
-  {"attr": "job_title", "op": "contains", "value": ["consultant", "specialist", "coordinator"]},
-  {"attr": "email", "op": "ends_with", "value": ".io"}
-]}$rule$) \gset
+-- The six roles of the role-matching benchmark's template "Bench", with
+-- members_required 1 to 3.
+\set template 'Create Bench'
+\set influencers 2
+\set practitioners 3
+\i :bench_dir/bench_roles.sql
 
 SELECT buying_group.publish_template('Create Bench') \gset
 SELECT buying_group.create_solution_interest('Create Bench', 'Create Bench',

@@ -71,6 +71,6 @@ echo "== Generating data"
 "${PSQL[@]}" -q -v persons="$persons" -v seed="$seed" < "$here/match_bench_data.sql"
 echo "(data generated in $(( $(date +%s) - start )) s)"
 
-"${PSQL[@]}" -q -v runs="$runs" -v jit_modes="$jit_modes" < "$here/match_bench.sql"
+"${PSQL[@]}" -q -v bench_dir="$here" -v runs="$runs" -v jit_modes="$jit_modes" < "$here/match_bench.sql"
 echo "load avg:    $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "(benchmark ran in $(( $(date +%s) - start )) s)"

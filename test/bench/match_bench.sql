@@ -34,55 +34,10 @@ END
 $$;
 SELECT buying_group.create_template('Bench', description => 'Role-matching benchmark (test/bench)') \gset
 
-SELECT buying_group.add_template_role('Bench', 'Decision Maker', weight => 'vital', conditions => $rule$
-{"any": [
-  {"attr": "job_title", "op": "contains", "value": "chief"},
-  {"attr": "job_title", "op": "in",
-   "value": ["CTO", "CIO", "CFO", "CISO", "CEO", "CDO", "President", "Founder", "Co-Founder & CTO"]},
-  {"attr": "job_title", "op": "starts_with", "value": ["CTO,", "CIO,", "CEO &", "Co-Founder"]},
-  {"all": [
-    {"attr": "seniority", "op": "eq", "value": "C-Level"},
-    {"attr": "department", "op": "in", "value": ["IT", "Information Technology", "Engineering", "Security"]}
-  ]}
-]}$rule$) \gset
-
-SELECT buying_group.add_template_role('Bench', 'Executive Steering Committee', weight => 'important', conditions => $rule$
-{"any": [
-  {"attr": "job_title", "op": "contains", "value": ["vice president", "vp"]},
-  {"attr": "seniority", "op": "in", "value": ["C-Level", "VP"]}
-]}$rule$) \gset
-
-SELECT buying_group.add_template_role('Bench', 'Influencer', weight => 'normal', conditions => $rule$
-{"all": [
-  {"attr": "job_title", "op": "contains", "value": ["director", "head of", "architect"]},
-  {"not": {"attr": "department", "op": "in", "value": ["HR", "Legal"]}}
-]}$rule$) \gset
-
-SELECT buying_group.add_template_role('Bench', 'Champion', weight => 'normal', conditions => $rule$
-{"all": [
-  {"attr": "job_title", "op": "contains", "value": ["manager", "mgr", "lead"]},
-  {"attr": "department", "op": "in", "value": ["IT", "Information Technology", "Engineering", "Security", "Operations"]},
-  {"not": {"attr": "email", "op": "ends_with", "value": ["@gmail.com", "@yahoo.com", "@outlook.com"]}}
-]}$rule$) \gset
-
-SELECT buying_group.add_template_role('Bench', 'Practitioner', weight => 'minor', members_required => 2, conditions => $rule$
-{"all": [
-  {"any": [
-    {"attr": "job_title", "op": "contains", "value": ["engineer", "developer", "analyst", "administrator", "scientist"]},
-    {"attr": "job_title", "op": "starts_with", "value": ["sr.", "senior", "staff", "principal"]}
-  ]},
-  {"not": {"any": [
-    {"attr": "seniority", "op": "eq", "value": "Intern"},
-    {"attr": "job_title", "op": "contains", "value": "intern"}
-  ]}}
-]}$rule$) \gset
-
-SELECT buying_group.add_template_role('Bench', 'Other', weight => 'trivial', required => false, conditions => $rule$
-{"any": [
-  {"attr": "department", "op": "starts_with", "value": ["fin", "mark", "sal", "oper"]},
-  {"attr": "job_title", "op": "contains", "value": ["consultant", "specialist", "coordinator"]},
-  {"attr": "email", "op": "ends_with", "value": ".io"}
-]}$rule$) \gset
+\set template Bench
+\set influencers 1
+\set practitioners 2
+\i :bench_dir/bench_roles.sql
 
 --------------------------------------------------------------------------
 -- (b) The same logic hand-written as CASE ... ILIKE ...
