@@ -2,9 +2,17 @@
 # Builds buying_group, starts a throw-away PostgreSQL 15 cluster and runs every
 # test: the pg_regress suites and the rule-parser fuzz driver. Ends with the
 # line "N passed, N failed"; exits non-zero when anything failed.
-set -euo pipefail
+set -uo pipefail
+set -e
 cd "$(dirname "$0")/.."
 . test/deps.sh
 ensure_deps
 build_and_install
-pg_virtualenv -t -v 15 bash test/suites.sh
+# the count is repeated after pg_virtualenv's own closing words, so that it
+# stays the last line
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+status=0
+pg_virtualenv -t -v 15 bash test/suites.sh 2>&1 | tee "$out" || status=1
+grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1
+exit $status
