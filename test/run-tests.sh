@@ -1,9 +1,9 @@
 #!/bin/bash
 # Builds buying_group, starts a throw-away PostgreSQL 15 cluster and runs every
-# test: the pg_regress suites and the rule-parser fuzz driver. Ends with the
+# test: the pg_regress and isolation suites, the rule-parser fuzz driver, the
+# concurrency stress run and the demo. Ends with the
 # line "N passed, N failed"; exits non-zero when anything failed.
-set -uo pipefail
-set -e
+set -euo pipefail
 cd "$(dirname "$0")/.."
 . test/deps.sh
 ensure_deps
