@@ -4,7 +4,11 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" buying_group.co
 
 MODULE_big = buying_group
 OBJS       = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
-DATA       = $(wildcard sql/buying_group--*.sql)
+# The install script is built from sql/install/*.sql, one concept per file,
+# concatenated in name order; upgrade scripts are kept as written.
+EXTSCRIPT  = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA_built = $(EXTSCRIPT)
+DATA       = $(filter-out $(EXTSCRIPT),$(wildcard sql/$(EXTENSION)--*.sql))
 
 PG_CPPFLAGS = $(shell pkg-config --cflags jansson) -Isrc
 SHLIB_LINK  = $(shell pkg-config --libs jansson)
@@ -22,6 +26,9 @@ ISOLATION_OPTS = --inputdir=test/isolation
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+$(EXTSCRIPT): $(sort $(wildcard sql/install/*.sql))
+	awk 'FNR == 1 && NR > 1 { print "" } { print }' $^ > $@
 
 # PGXS tracks no header dependencies: every object depends on every header.
 $(OBJS): $(wildcard src/*.h)

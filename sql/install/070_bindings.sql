@@ -1,0 +1,190 @@
+--------------------------------------------------------------------------
+-- Bindings of the user's tables (SPEC 2)
+--------------------------------------------------------------------------
+
+CREATE TABLE buying_group.binding (
+    kind           text PRIMARY KEY CHECK (kind IN ('accounts', 'persons', 'activities')),
+    relation       regclass NOT NULL,
+    key_column     name,            -- accounts and persons: the key
+    name_column    name,            -- accounts: the display name
+    account_column name,            -- persons: the account key
+    person_column  name,            -- activities: the person key
+    type_column    name,            -- activities: the activity type
+    at_column      name,            -- activities: when it happened
+    bound_at       timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE buying_group.binding IS 'The user''s account, person and activity tables and the columns buying_group reads';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.binding', '');
+
+-- The binding of a kind; raises a clear error when the table is not bound yet.
+CREATE FUNCTION buying_group.bound(what text)
+RETURNS buying_group.binding
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    b buying_group.binding;
+BEGIN
+    SELECT * INTO b FROM buying_group.binding WHERE kind = what;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no % table is bound',
+                        CASE what WHEN 'activities' THEN 'activity' ELSE rtrim(what, 's') END
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Call buying_group.bind_%s() first.', what);
+    END IF;
+    RETURN b;
+END
+$$;
+COMMENT ON FUNCTION buying_group.bound(text) IS 'Internal: the binding of accounts, persons or activities; raises if there is none';
+
+-- The row type of the bound persons table, or NULL when none is bound.
+CREATE FUNCTION buying_group.persons_type()
+RETURNS regtype
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT c.reltype::regtype FROM buying_group.binding b JOIN pg_catalog.pg_class c ON c.oid = b.relation
+     WHERE b.kind = 'persons'
+$$;
+COMMENT ON FUNCTION buying_group.persons_type() IS 'The row type of the bound persons table (NULL when none is bound)';
+
+-- Checks that a column exists in a table; returns its name.
+CREATE FUNCTION buying_group.require_column(tbl regclass, col text, what text, types regtype[] DEFAULT NULL)
+RETURNS name
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ regtype;
+BEGIN
+    SELECT a.atttypid::regtype INTO typ FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'column "%" of % does not exist', col, tbl
+            USING ERRCODE = 'undefined_column',
+                  DETAIL = format('The %s column must be a column of %s; it has: %s.', what, tbl,
+                                  (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+                                     FROM pg_catalog.pg_attribute a
+                                    WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped));
+    END IF;
+    IF types IS NOT NULL AND NOT typ = ANY (types) THEN
+        RAISE EXCEPTION 'column "%" of % is %, not a timestamp', col, tbl, typ
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = format('The %s column must be timestamptz, timestamp or date.', what);
+    END IF;
+    RETURN col;
+END
+$$;
+COMMENT ON FUNCTION buying_group.require_column(regclass, text, text, regtype[]) IS 'Internal: raises if the table has no such column (or not of one of the types)';
+
+-- Raises if buying groups exist: the bindings they were built on must stay.
+CREATE FUNCTION buying_group.require_no_groups(what text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM buying_group.bgroup) THEN
+        RAISE EXCEPTION 'cannot rebind the % table: buying groups exist', what
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Buying groups refer to the keys of the bound tables.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION buying_group.require_no_groups(text) IS 'Internal: raises if buying groups exist';
+
+CREATE FUNCTION buying_group.bind_accounts(table_name regclass, key text, name text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM buying_group.binding WHERE kind = 'accounts' AND relation <> table_name) THEN
+        PERFORM buying_group.require_no_groups('accounts');
+    END IF;
+    INSERT INTO buying_group.binding AS b (kind, relation, key_column, name_column)
+    VALUES ('accounts', table_name, buying_group.require_column(table_name, key, 'key'),
+            buying_group.require_column(table_name, name, 'name'))
+    ON CONFLICT (kind) DO UPDATE
+       SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
+           name_column = EXCLUDED.name_column, bound_at = pg_catalog.now();
+END
+$$;
+COMMENT ON FUNCTION buying_group.bind_accounts(regclass, text, text) IS
+'Binds the user''s accounts table: its key column (compared as text) and its name column';
+
+CREATE FUNCTION buying_group.bind_persons(table_name regclass, key text, account text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+    msg text;
+    state text;
+    rowtype regtype := (SELECT c.reltype::regtype FROM pg_catalog.pg_class c WHERE c.oid = table_name);
+BEGIN
+    IF EXISTS (SELECT FROM buying_group.binding WHERE kind = 'persons' AND relation <> table_name) THEN
+        PERFORM buying_group.require_no_groups('persons');
+    END IF;
+    -- every stored role condition must fit the table
+    FOR r IN SELECT t.name AS template, ro.name AS role, tr.conditions
+               FROM buying_group.template_role tr
+               JOIN buying_group.template t ON t.id = tr.template_id
+               JOIN buying_group.role ro ON ro.id = tr.role_id
+              WHERE tr.conditions IS NOT NULL ORDER BY t.name, tr.priority LOOP
+        BEGIN
+            PERFORM buying_group.check_rule(r.conditions::text, rowtype);
+        EXCEPTION WHEN invalid_parameter_value THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+            RAISE EXCEPTION 'cannot bind %: the conditions of role "%" in template "%" do not fit it',
+                            table_name, r.role, r.template
+                USING ERRCODE = state, DETAIL = msg,
+                      HINT = 'Bind a table with the columns the templates use, or change the draft templates first.';
+        END;
+    END LOOP;
+    PERFORM buying_group.install_person_triggers(table_name,
+                (SELECT b.relation FROM buying_group.binding b WHERE b.kind = 'persons'));
+    INSERT INTO buying_group.binding (kind, relation, key_column, account_column)
+    VALUES ('persons', table_name, buying_group.require_column(table_name, key, 'key'),
+            buying_group.require_column(table_name, account, 'account'))
+    ON CONFLICT (kind) DO UPDATE
+       SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
+           account_column = EXCLUDED.account_column, bound_at = pg_catalog.now();
+END
+$$;
+COMMENT ON FUNCTION buying_group.bind_persons(regclass, text, text) IS
+'Binds the user''s persons table: its key and the key of its account (both compared as text); role conditions name its columns';
+
+CREATE FUNCTION buying_group.bind_activities(table_name regclass, person text, type text, "at" text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO buying_group.binding (kind, relation, person_column, type_column, at_column)
+    VALUES ('activities', table_name, buying_group.require_column(table_name, person, 'person'),
+            buying_group.require_column(table_name, type, 'type'),
+            buying_group.require_column(table_name, "at", 'at',
+                                        ARRAY['timestamptz', 'timestamp', 'date']::regtype[]))
+    ON CONFLICT (kind) DO UPDATE
+       SET relation = EXCLUDED.relation, person_column = EXCLUDED.person_column,
+           type_column = EXCLUDED.type_column, at_column = EXCLUDED.at_column, bound_at = pg_catalog.now();
+END
+$$;
+COMMENT ON FUNCTION buying_group.bind_activities(regclass, text, text, text) IS
+'Binds the user''s activities table: the person key, the activity type and when it happened';
+
+CREATE VIEW buying_group.bindings AS
+SELECT kind, relation, key_column, name_column, account_column, person_column, type_column, at_column, bound_at
+  FROM buying_group.binding;
+COMMENT ON VIEW buying_group.bindings IS 'The bound account, person and activity tables';
+COMMENT ON COLUMN buying_group.bindings.kind IS 'accounts, persons or activities';
+COMMENT ON COLUMN buying_group.bindings.relation IS 'The user''s table';
+COMMENT ON COLUMN buying_group.bindings.key_column IS 'Accounts and persons: the key column (compared as text)';
+COMMENT ON COLUMN buying_group.bindings.name_column IS 'Accounts: the name column';
+COMMENT ON COLUMN buying_group.bindings.account_column IS 'Persons: the column holding the account key';
+COMMENT ON COLUMN buying_group.bindings.person_column IS 'Activities: the column holding the person key';
+COMMENT ON COLUMN buying_group.bindings.type_column IS 'Activities: the activity type column';
+COMMENT ON COLUMN buying_group.bindings.at_column IS 'Activities: when the activity happened';
+COMMENT ON COLUMN buying_group.bindings.bound_at IS 'When the table was bound';

@@ -1,0 +1,120 @@
+--------------------------------------------------------------------------
+-- Solution interests (SPEC 1, 6)
+--------------------------------------------------------------------------
+
+CREATE SEQUENCE buying_group.solution_interest_id_seq AS integer;
+CREATE TABLE buying_group.solution_interest (
+    id                       integer PRIMARY KEY DEFAULT pg_catalog.nextval('buying_group.solution_interest_id_seq'),
+    name                     text NOT NULL UNIQUE CHECK (pg_catalog.btrim(name) = name AND name <> '' AND pg_catalog.length(name) <= 200),
+    description              text,
+    template_id              integer NOT NULL REFERENCES buying_group.template (id),
+    update_existing          boolean NOT NULL DEFAULT true,
+    sales_ready_completeness numeric NOT NULL DEFAULT 100 CHECK (sales_ready_completeness BETWEEN 0 AND 100),
+    sales_ready_engagement   numeric NOT NULL DEFAULT 0 CHECK (sales_ready_engagement BETWEEN 0 AND 100),
+    created_at               timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+ALTER SEQUENCE buying_group.solution_interest_id_seq OWNED BY buying_group.solution_interest.id;
+COMMENT ON TABLE buying_group.solution_interest IS 'What is sold: one live template each, never swapped';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.solution_interest', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.solution_interest_id_seq', '');
+
+CREATE FUNCTION buying_group.solution_interest_guard()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.template_id <> OLD.template_id THEN
+        RAISE EXCEPTION 'the template of solution interest "%" cannot change', OLD.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A solution interest keeps the live template it was created with.',
+                  HINT = 'Create a new solution interest for the new template.';
+    END IF;
+    IF (SELECT t.status FROM buying_group.template t WHERE t.id = NEW.template_id) <> 'live' THEN
+        RAISE EXCEPTION 'template of solution interest "%" is not live', NEW.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Publish the template with buying_group.publish_template() first.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER solution_interest_guard BEFORE INSERT OR UPDATE ON buying_group.solution_interest
+    FOR EACH ROW EXECUTE FUNCTION buying_group.solution_interest_guard();
+
+-- Looks up a solution interest by name.
+CREATE FUNCTION buying_group.solution_interest_of(solution_interest text)
+RETURNS buying_group.solution_interest
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    si buying_group.solution_interest;
+BEGIN
+    SELECT * INTO si FROM buying_group.solution_interest x WHERE x.name = solution_interest_of.solution_interest;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'solution interest "%" does not exist', solution_interest
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The view buying_group.solution_interests lists them.';
+    END IF;
+    RETURN si;
+END
+$$;
+COMMENT ON FUNCTION buying_group.solution_interest_of(text) IS 'Internal: the solution interest of that name; raises if there is none';
+
+CREATE FUNCTION buying_group.create_solution_interest(name text, template text, description text DEFAULT NULL,
+                                                      update_existing boolean DEFAULT true,
+                                                      sales_ready_completeness numeric DEFAULT 100,
+                                                      sales_ready_engagement numeric DEFAULT 0)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t buying_group.template := buying_group.template_for_update(template);
+    sid integer;
+BEGIN
+    IF name IS NULL OR btrim(name) = '' THEN
+        RAISE EXCEPTION 'solution interest name must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT FROM buying_group.solution_interest x WHERE x.name = btrim(create_solution_interest.name)) THEN
+        RAISE EXCEPTION 'solution interest "%" already exists', btrim(name) USING ERRCODE = 'duplicate_object';
+    END IF;
+    IF t.status <> 'live' THEN
+        RAISE EXCEPTION 'template "%" is not live', t.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Publish the template with buying_group.publish_template() first.';
+    END IF;
+    IF sales_ready_completeness IS NULL OR sales_ready_completeness NOT BETWEEN 0 AND 100
+       OR sales_ready_engagement IS NULL OR sales_ready_engagement NOT BETWEEN 0 AND 100 THEN
+        RAISE EXCEPTION 'sales-ready thresholds must lie between 0 and 100'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO buying_group.solution_interest AS x
+           (name, description, template_id, update_existing, sales_ready_completeness, sales_ready_engagement)
+    VALUES (btrim(create_solution_interest.name), create_solution_interest.description, t.id,
+            coalesce(create_solution_interest.update_existing, true),
+            create_solution_interest.sales_ready_completeness, create_solution_interest.sales_ready_engagement)
+    RETURNING x.id INTO sid;
+    RETURN sid;
+END
+$$;
+COMMENT ON FUNCTION buying_group.create_solution_interest(text, text, text, boolean, numeric, numeric) IS
+'Creates a solution interest on a live template, with its sales-ready thresholds; returns its id';
+
+CREATE FUNCTION buying_group.delete_solution_interest(name text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    si buying_group.solution_interest := buying_group.solution_interest_of(name);
+BEGIN
+    IF EXISTS (SELECT FROM buying_group.bgroup g WHERE g.solution_interest_id = si.id) THEN
+        RAISE EXCEPTION 'solution interest "%" has buying groups', si.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Deleting it would delete its buying groups and their history.';
+    END IF;
+    DELETE FROM buying_group.solution_interest x WHERE x.id = si.id;
+END
+$$;
+COMMENT ON FUNCTION buying_group.delete_solution_interest(text) IS 'Deletes a solution interest that has no buying groups';

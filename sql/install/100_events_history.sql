@@ -1,0 +1,171 @@
+--------------------------------------------------------------------------
+-- Events and score history (SPEC 8)
+--------------------------------------------------------------------------
+
+CREATE SEQUENCE buying_group.events_id_seq;
+CREATE TABLE buying_group.events (
+    id              bigint PRIMARY KEY DEFAULT pg_catalog.nextval('buying_group.events_id_seq'),
+    at              timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    type            text NOT NULL CHECK (type IN ('member_assigned', 'member_removed', 'role_changed',
+                                                  'completeness_changed', 'engagement_changed', 'stage_changed',
+                                                  'status_changed', 'sales_ready')),
+    buying_group_id bigint NOT NULL,
+    account_key     text NOT NULL,
+    person_key      text,
+    payload         jsonb NOT NULL DEFAULT '{}'
+);
+ALTER SEQUENCE buying_group.events_id_seq OWNED BY buying_group.events.id;
+CREATE INDEX ON buying_group.events (buying_group_id, id);
+COMMENT ON TABLE buying_group.events IS 'Append-only outbox of buying-group events; each is also sent with NOTIFY on channel buying_group_events';
+COMMENT ON COLUMN buying_group.events.id IS 'Increasing event id: consumers remember the last one they read';
+COMMENT ON COLUMN buying_group.events.at IS 'When the event happened';
+COMMENT ON COLUMN buying_group.events.type IS 'member_assigned, member_removed, role_changed, completeness_changed, engagement_changed, stage_changed, status_changed or sales_ready';
+COMMENT ON COLUMN buying_group.events.buying_group_id IS 'The buying group';
+COMMENT ON COLUMN buying_group.events.account_key IS 'The group''s account';
+COMMENT ON COLUMN buying_group.events.person_key IS 'The person, for membership events';
+COMMENT ON COLUMN buying_group.events.payload IS 'What changed: roles, sources, old and new scores';
+
+-- Append-only: events are never updated (consumers may delete what they have read).
+CREATE FUNCTION buying_group.events_guard()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'buying_group.events is append-only'
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              HINT = 'Read events by id; delete the ones you have processed if you must.';
+END
+$$;
+CREATE TRIGGER events_guard BEFORE UPDATE ON buying_group.events
+    FOR EACH ROW EXECUTE FUNCTION buying_group.events_guard();
+
+-- Sends each new event on channel buying_group_events (delivered at commit).
+CREATE FUNCTION buying_group.events_notify()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM pg_catalog.pg_notify('buying_group_events',
+                                 pg_catalog.json_build_object('id', n.id, 'type', n.type,
+                                     'buying_group_id', n.buying_group_id, 'account_key', n.account_key,
+                                     'person_key', n.person_key)::text)
+       FROM new_rows n ORDER BY n.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER events_notify AFTER INSERT ON buying_group.events REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION buying_group.events_notify();
+
+CREATE TABLE buying_group.score_history (
+    buying_group_id bigint NOT NULL REFERENCES buying_group.bgroup (id) ON DELETE CASCADE,
+    at              timestamptz NOT NULL DEFAULT pg_catalog.statement_timestamp(),
+    completeness    numeric NOT NULL,
+    engagement      numeric,
+    member_count    integer NOT NULL,
+    sales_ready     boolean NOT NULL
+);
+CREATE INDEX ON buying_group.score_history (buying_group_id, at);
+COMMENT ON TABLE buying_group.score_history IS 'Every change of a buying group''s scores, with its time';
+COMMENT ON COLUMN buying_group.score_history.buying_group_id IS 'The buying group';
+COMMENT ON COLUMN buying_group.score_history.at IS 'When the scores changed: the time of the statement that changed them';
+COMMENT ON COLUMN buying_group.score_history.completeness IS 'Completeness from then on';
+COMMENT ON COLUMN buying_group.score_history.engagement IS 'Engagement from then on';
+COMMENT ON COLUMN buying_group.score_history.member_count IS 'Members (not removed) from then on';
+COMMENT ON COLUMN buying_group.score_history.sales_ready IS 'Sales-readiness from then on';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.events', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.events_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.score_history', '');
+
+-- Recomputes the stored completeness, member count and sales-readiness of
+-- groups, or, when engagements are given (parallel to ids), stores those and
+-- leaves completeness as it stands, so that a refresh of engagement never
+-- writes back a membership count a concurrent trigger has changed since.
+-- Records each change in score_history and, when emit_events, as
+-- completeness_changed, engagement_changed and sales_ready (upward crossing)
+-- events.
+CREATE FUNCTION buying_group.refresh_groups(ids bigint[], emit_events boolean DEFAULT true,
+                                            engagements numeric[] DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- PL/pgSQL rather than SQL: the statement's plan is kept for the session
+    WITH given AS (
+        SELECT u.id, u.engagement FROM unnest(ids, engagements) u(id, engagement) WHERE u.id IS NOT NULL),
+    fresh AS (
+        -- per group, over its own members: index scans whatever the statistics say
+        SELECT g2.id, c.completeness, c.members
+          FROM buying_group.bgroup g2
+          JOIN buying_group.solution_interest si2 ON si2.id = g2.solution_interest_id
+          JOIN buying_group.template t ON t.id = si2.template_id
+          CROSS JOIN LATERAL (
+                SELECT coalesce(buying_group.completeness(t.name, r.name), 0) AS completeness,
+                       count(m.person_key)::integer AS members
+                  FROM (SELECT 1) one
+                  LEFT JOIN buying_group.bmember m ON m.buying_group_id = g2.id AND NOT m.is_removed
+                  LEFT JOIN buying_group.role r ON r.id = m.role_id) c
+         WHERE engagements IS NULL AND g2.id = ANY (ids)),     -- = ANY: an index scan in the kept plan too
+    before AS (
+        SELECT g.id, g.completeness, g.engagement, g.sales_ready FROM buying_group.bgroup g
+         WHERE g.id = ANY (ids)),
+    changed AS (
+        UPDATE buying_group.bgroup g
+           SET completeness = coalesce(f.completeness, g.completeness),
+               member_count = coalesce(f.members, g.member_count),
+               engagement = coalesce(gv.engagement, g.engagement),
+               sales_ready = coalesce(f.completeness, g.completeness) >= si.sales_ready_completeness
+                             AND coalesce(gv.engagement, g.engagement, 0) >= si.sales_ready_engagement,
+               updated_at = pg_catalog.now()
+          FROM given gv LEFT JOIN fresh f ON f.id = gv.id, buying_group.solution_interest si
+         WHERE g.id = ANY (ids) AND g.id = gv.id AND si.id = g.solution_interest_id
+           AND (g.completeness, g.member_count, g.engagement)
+               IS DISTINCT FROM (coalesce(f.completeness, g.completeness), coalesce(f.members, g.member_count),
+                                 coalesce(gv.engagement, g.engagement))
+        RETURNING g.id, g.account_key, g.completeness, g.engagement, g.member_count, g.sales_ready),
+    history AS (
+        INSERT INTO buying_group.score_history (buying_group_id, completeness, engagement, member_count, sales_ready)
+        SELECT c.id, c.completeness, c.engagement, c.member_count, c.sales_ready FROM changed c)
+    INSERT INTO buying_group.events (type, buying_group_id, account_key, payload)
+    SELECT e.type, e.id, e.account_key, e.payload
+      FROM (SELECT 1 AS k, 'completeness_changed' AS type, c.id, c.account_key,
+                   pg_catalog.jsonb_build_object('old', b.completeness, 'new', c.completeness) AS payload
+              FROM changed c JOIN before b ON b.id = c.id
+             WHERE c.completeness <> b.completeness
+            UNION ALL
+            SELECT 2, 'engagement_changed', c.id, c.account_key,
+                   pg_catalog.jsonb_build_object('old', b.engagement, 'new', c.engagement)
+              FROM changed c JOIN before b ON b.id = c.id
+             WHERE c.engagement IS DISTINCT FROM b.engagement
+            UNION ALL
+            SELECT 3, 'sales_ready', c.id, c.account_key,
+                   pg_catalog.jsonb_build_object('completeness', c.completeness, 'engagement', c.engagement)
+              FROM changed c JOIN before b ON b.id = c.id
+             WHERE c.sales_ready AND NOT b.sales_ready) e
+     WHERE emit_events
+     ORDER BY e.id, e.k;
+END
+$$;
+COMMENT ON FUNCTION buying_group.refresh_groups(bigint[], boolean, numeric[]) IS
+'Internal: recomputes the stored scores of the given buying groups (storing new engagements when given), with history and events';
+
+CREATE FUNCTION buying_group.buying_groups_as_of(as_of timestamptz)
+RETURNS TABLE (id bigint, name text, account_key text, solution_interest text, completeness numeric,
+               engagement numeric, member_count integer, sales_ready boolean)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT g.id, g.name, g.account_key, si.name, coalesce(h.completeness, 0), h.engagement,
+           coalesce(h.member_count, 0), coalesce(h.sales_ready, false)
+      FROM buying_group.bgroup g
+      JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id
+      LEFT JOIN LATERAL (SELECT sh.* FROM buying_group.score_history sh
+                          WHERE sh.buying_group_id = g.id AND sh.at <= as_of
+                          ORDER BY sh.at DESC LIMIT 1) h ON true
+     WHERE g.created_at <= as_of
+     ORDER BY g.id
+$$;
+COMMENT ON FUNCTION buying_group.buying_groups_as_of(timestamptz) IS
+'The buying groups as they stood at a time: their scores then, from score_history';

@@ -1,0 +1,119 @@
+--------------------------------------------------------------------------
+-- Account audiences (SPEC 6, 9): rules over account columns, served as views
+--------------------------------------------------------------------------
+
+CREATE SCHEMA buying_group_audience;
+COMMENT ON SCHEMA buying_group_audience IS 'One view per account audience, generated from its rule';
+
+CREATE FUNCTION buying_group.rule_to_sql(rule text, row_type regtype, alias text DEFAULT NULL,
+                                         key_column text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'bg_rule_to_sql'
+LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION buying_group.rule_to_sql(text, regtype, text, text) IS
+'The rule as a SQL boolean expression over the row type''s columns (qualified by alias when given), with the evaluator''s exact semantics; key_column, the account key, enables buying-group filters';
+
+CREATE SEQUENCE buying_group.audience_id_seq AS integer;
+CREATE TABLE buying_group.audience (
+    id          integer PRIMARY KEY DEFAULT pg_catalog.nextval('buying_group.audience_id_seq'),
+    name        text NOT NULL UNIQUE CHECK (pg_catalog.btrim(name) = name AND name <> '' AND pg_catalog.length(name) <= 200),
+    description text,
+    rule        jsonb NOT NULL,
+    view_name   name NOT NULL UNIQUE,
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+ALTER SEQUENCE buying_group.audience_id_seq OWNED BY buying_group.audience.id;
+COMMENT ON TABLE buying_group.audience IS 'Account audiences: a rule over the accounts table and the view that serves it';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.audience', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.audience_id_seq', '');
+
+-- Looks up an audience by name.
+CREATE FUNCTION buying_group.audience_of(audience text)
+RETURNS buying_group.audience
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    a buying_group.audience;
+BEGIN
+    SELECT * INTO a FROM buying_group.audience x WHERE x.name = audience_of.audience;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'audience "%" does not exist', audience
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The view buying_group.audiences lists them; buying_group.create_audience() makes one.';
+    END IF;
+    RETURN a;
+END
+$$;
+COMMENT ON FUNCTION buying_group.audience_of(text) IS 'Internal: the audience of that name; raises if there is none';
+
+CREATE FUNCTION buying_group.create_audience(name text, rule jsonb, description text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    acc buying_group.binding := buying_group.bound('accounts');
+    predicate text;
+    base text;
+    view text;
+    n integer := 1;
+BEGIN
+    IF name IS NULL OR btrim(name) = '' THEN
+        RAISE EXCEPTION 'audience name must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT FROM buying_group.audience x WHERE x.name = btrim(create_audience.name)) THEN
+        RAISE EXCEPTION 'audience "%" already exists', btrim(name) USING ERRCODE = 'duplicate_object';
+    END IF;
+    IF rule IS NULL THEN
+        RAISE EXCEPTION 'an audience needs a rule' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    predicate := buying_group.rule_to_sql(rule::text,
+                     (SELECT c.reltype::regtype FROM pg_catalog.pg_class c WHERE c.oid = acc.relation), 'a',
+                     acc.key_column);
+    -- a readable, unique view name
+    base := left(coalesce(nullif(trim(both '_' FROM lower(regexp_replace(btrim(name), '[^a-zA-Z0-9]+', '_', 'g'))), ''),
+                          'audience'), 50);
+    view := base;
+    WHILE EXISTS (SELECT FROM pg_catalog.pg_class c
+                   WHERE c.relnamespace = 'buying_group_audience'::regnamespace AND c.relname = view) LOOP
+        n := n + 1;
+        view := base || '_' || n;
+    END LOOP;
+    EXECUTE format('CREATE VIEW buying_group_audience.%I AS SELECT a.* FROM %s a WHERE %s',
+                   view, acc.relation, predicate);
+    EXECUTE format('GRANT SELECT ON buying_group_audience.%I TO buying_group_reader', view);
+    EXECUTE format('COMMENT ON VIEW buying_group_audience.%I IS %L', view,
+                   format('Account audience "%s": %s', btrim(name), rule::text));
+    INSERT INTO buying_group.audience (name, description, rule, view_name)
+    VALUES (btrim(create_audience.name), create_audience.description, create_audience.rule, view);
+    RETURN format('buying_group_audience.%I', view);
+END
+$$;
+COMMENT ON FUNCTION buying_group.create_audience(text, jsonb, text) IS
+'Creates an account audience: a rule over the accounts table, served as a view in schema buying_group_audience; returns the view''s name';
+
+CREATE FUNCTION buying_group.delete_audience(name text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    a buying_group.audience := buying_group.audience_of(name);
+BEGIN
+    EXECUTE format('DROP VIEW buying_group_audience.%I', a.view_name);
+    DELETE FROM buying_group.audience x WHERE x.id = a.id;
+END
+$$;
+COMMENT ON FUNCTION buying_group.delete_audience(text) IS 'Deletes an audience and its view';
+
+CREATE VIEW buying_group.audiences AS
+SELECT a.name, a.description, a.rule, 'buying_group_audience.' || pg_catalog.quote_ident(a.view_name) AS view_name,
+       a.created_at
+  FROM buying_group.audience a;
+COMMENT ON VIEW buying_group.audiences IS 'Account audiences and the views that serve them';
+COMMENT ON COLUMN buying_group.audiences.name IS 'Audience name, unique';
+COMMENT ON COLUMN buying_group.audiences.description IS 'Free text';
+COMMENT ON COLUMN buying_group.audiences.rule IS 'The rule over the accounts table''s columns';
+COMMENT ON COLUMN buying_group.audiences.view_name IS 'The view listing the audience''s accounts';
+COMMENT ON COLUMN buying_group.audiences.created_at IS 'When the audience was created';

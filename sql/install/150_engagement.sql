@@ -1,0 +1,366 @@
+--------------------------------------------------------------------------
+-- Engagement (SPEC 7)
+--------------------------------------------------------------------------
+
+CREATE SEQUENCE buying_group.engagement_model_id_seq AS integer;
+CREATE TABLE buying_group.engagement_model (
+    id           integer PRIMARY KEY DEFAULT pg_catalog.nextval('buying_group.engagement_model_id_seq'),
+    name         text NOT NULL UNIQUE CHECK (pg_catalog.btrim(name) = name AND name <> ''),
+    status       text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'active', 'archived')),
+    daily_cap    integer NOT NULL DEFAULT 20 CHECK (daily_cap >= 1),
+    window_days  integer NOT NULL DEFAULT 30 CHECK (window_days >= 1),
+    created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    activated_at timestamptz
+);
+ALTER SEQUENCE buying_group.engagement_model_id_seq OWNED BY buying_group.engagement_model.id;
+CREATE UNIQUE INDEX engagement_model_one_active ON buying_group.engagement_model ((true)) WHERE status = 'active';
+COMMENT ON TABLE buying_group.engagement_model IS 'Engagement models: activity weights, daily cap and window; exactly one is active';
+
+CREATE TABLE buying_group.activity_weight (
+    model_id      integer NOT NULL REFERENCES buying_group.engagement_model (id) ON DELETE CASCADE,
+    activity_type text NOT NULL,
+    weight        numeric NOT NULL CHECK (weight >= 0),
+    PRIMARY KEY (model_id, activity_type)
+);
+COMMENT ON TABLE buying_group.activity_weight IS 'The weight of each activity type in an engagement model; types not listed count 0';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.engagement_model', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.engagement_model_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.activity_weight', '');
+
+INSERT INTO buying_group.engagement_model (name, status, activated_at) VALUES ('AJO standard', 'active', pg_catalog.now());
+INSERT INTO buying_group.activity_weight (model_id, activity_type, weight)
+SELECT m.id, w.activity_type, w.weight
+  FROM buying_group.engagement_model m,
+       (VALUES ('attend_event', 60), ('email_clicked', 30), ('email_opened', 30), ('form_filled_out', 40),
+               ('interesting_moment', 60), ('link_clicked', 40), ('page_viewed', 40),
+               ('registered_for_event', 60)) w(activity_type, weight);
+
+-- Weights of active and archived models are frozen.
+CREATE FUNCTION buying_group.activity_weight_guard()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m buying_group.engagement_model;
+BEGIN
+    SELECT * INTO m FROM buying_group.engagement_model x
+     WHERE x.id = CASE WHEN TG_OP = 'DELETE' THEN OLD.model_id ELSE NEW.model_id END;
+    IF m.status <> 'draft' THEN
+        RAISE EXCEPTION 'engagement model "%" is %', m.name, m.status
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Only the weights of a draft model can change.',
+                  HINT = 'Copy it into a new draft with buying_group.create_engagement_model(name, copy_from => ...).';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER activity_weight_guard BEFORE INSERT OR UPDATE OR DELETE ON buying_group.activity_weight
+    FOR EACH ROW EXECUTE FUNCTION buying_group.activity_weight_guard();
+
+-- Looks up an engagement model by name, locked.
+CREATE FUNCTION buying_group.engagement_model_for_update(model text)
+RETURNS buying_group.engagement_model
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m buying_group.engagement_model;
+BEGIN
+    SELECT * INTO m FROM buying_group.engagement_model x WHERE x.name = model FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'engagement model "%" does not exist', model
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The view buying_group.engagement_models lists them.';
+    END IF;
+    RETURN m;
+END
+$$;
+COMMENT ON FUNCTION buying_group.engagement_model_for_update(text) IS 'Internal: the engagement model of that name, locked; raises if there is none';
+
+CREATE FUNCTION buying_group.create_engagement_model(name text, copy_from text DEFAULT NULL,
+                                                     daily_cap integer DEFAULT 20, window_days integer DEFAULT 30)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    src buying_group.engagement_model;
+    mid integer;
+BEGIN
+    IF name IS NULL OR btrim(name) = '' THEN
+        RAISE EXCEPTION 'engagement model name must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT FROM buying_group.engagement_model x WHERE x.name = btrim(create_engagement_model.name)) THEN
+        RAISE EXCEPTION 'engagement model "%" already exists', btrim(name) USING ERRCODE = 'duplicate_object';
+    END IF;
+    IF daily_cap IS NULL OR daily_cap < 1 OR window_days IS NULL OR window_days < 1 THEN
+        RAISE EXCEPTION 'daily_cap and window_days must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF copy_from IS NOT NULL THEN
+        src := buying_group.engagement_model_for_update(copy_from);
+    END IF;
+    INSERT INTO buying_group.engagement_model AS x (name, daily_cap, window_days)
+    VALUES (btrim(create_engagement_model.name), create_engagement_model.daily_cap, create_engagement_model.window_days)
+    RETURNING x.id INTO mid;
+    INSERT INTO buying_group.activity_weight (model_id, activity_type, weight)
+    SELECT mid, w.activity_type, w.weight FROM buying_group.activity_weight w WHERE w.model_id = src.id;
+    RETURN mid;
+END
+$$;
+COMMENT ON FUNCTION buying_group.create_engagement_model(text, text, integer, integer) IS
+'Creates a draft engagement model, empty or with the weights of another; returns its id';
+
+CREATE FUNCTION buying_group.set_activity_weight(model text, activity_type text, weight numeric)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m buying_group.engagement_model := buying_group.engagement_model_for_update(model);
+BEGIN
+    IF activity_type IS NULL OR btrim(activity_type) = '' THEN
+        RAISE EXCEPTION 'activity type must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF weight IS NULL OR weight < 0 THEN
+        RAISE EXCEPTION 'weight must be 0 or more, not %', coalesce(weight::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO buying_group.activity_weight AS w (model_id, activity_type, weight)
+    VALUES (m.id, set_activity_weight.activity_type, set_activity_weight.weight)
+    ON CONFLICT ON CONSTRAINT activity_weight_pkey DO UPDATE SET weight = EXCLUDED.weight;
+END
+$$;
+COMMENT ON FUNCTION buying_group.set_activity_weight(text, text, numeric) IS
+'Sets the weight of an activity type in a draft engagement model (0 makes it count nothing)';
+
+CREATE FUNCTION buying_group.activate_engagement_model(model text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m buying_group.engagement_model := buying_group.engagement_model_for_update(model);
+BEGIN
+    IF m.status <> 'draft' THEN
+        RAISE EXCEPTION 'engagement model "%" is %', m.name, m.status
+            USING ERRCODE = 'object_not_in_prerequisite_state', DETAIL = 'Only a draft model can be activated.';
+    END IF;
+    UPDATE buying_group.engagement_model x SET status = 'archived' WHERE x.status = 'active';
+    UPDATE buying_group.engagement_model x SET status = 'active', activated_at = pg_catalog.now() WHERE x.id = m.id;
+END
+$$;
+COMMENT ON FUNCTION buying_group.activate_engagement_model(text) IS
+'Makes a draft engagement model the active one; the previous one is archived';
+
+CREATE VIEW buying_group.engagement_models AS
+SELECT m.name, m.status, m.daily_cap, m.window_days, m.created_at, m.activated_at,
+       (SELECT count(*) FROM buying_group.activity_weight w WHERE w.model_id = m.id) AS activity_types
+  FROM buying_group.engagement_model m;
+COMMENT ON VIEW buying_group.engagement_models IS 'Engagement models: draft, active (exactly one) or archived';
+COMMENT ON COLUMN buying_group.engagement_models.name IS 'Model name';
+COMMENT ON COLUMN buying_group.engagement_models.status IS 'draft, active or archived';
+COMMENT ON COLUMN buying_group.engagement_models.daily_cap IS 'Occurrences of one activity type counted per person and day at most';
+COMMENT ON COLUMN buying_group.engagement_models.window_days IS 'Days of activity the score looks back';
+COMMENT ON COLUMN buying_group.engagement_models.created_at IS 'When the model was created';
+COMMENT ON COLUMN buying_group.engagement_models.activated_at IS 'When it became active';
+COMMENT ON COLUMN buying_group.engagement_models.activity_types IS 'How many activity types it weighs';
+
+CREATE VIEW buying_group.activity_weights AS
+SELECT w.activity_type, w.weight, m.daily_cap, m.window_days
+  FROM buying_group.activity_weight w JOIN buying_group.engagement_model m ON m.id = w.model_id
+ WHERE m.status = 'active';
+COMMENT ON VIEW buying_group.activity_weights IS 'The active engagement model: activity type -> weight; types not listed count 0';
+COMMENT ON COLUMN buying_group.activity_weights.activity_type IS 'Activity type as the activities table names it';
+COMMENT ON COLUMN buying_group.activity_weights.weight IS 'Its weight';
+COMMENT ON COLUMN buying_group.activity_weights.daily_cap IS 'Occurrences counted per person, type and day at most';
+COMMENT ON COLUMN buying_group.activity_weights.window_days IS 'Days of activity the score looks back';
+
+CREATE TABLE buying_group.person_score (
+    person_key     text PRIMARY KEY,
+    raw_engagement numeric NOT NULL,
+    engagement     numeric NOT NULL,
+    as_of          timestamptz NOT NULL
+);
+COMMENT ON TABLE buying_group.person_score IS 'Person engagement scores of the last refresh_engagement';
+
+CREATE VIEW buying_group.person_engagement AS
+SELECT s.person_key, s.raw_engagement, s.engagement, s.as_of FROM buying_group.person_score s;
+COMMENT ON VIEW buying_group.person_engagement IS 'One row per bound person: engagement of the last refresh (0 without activity)';
+COMMENT ON COLUMN buying_group.person_engagement.person_key IS 'Key of the person (as text)';
+COMMENT ON COLUMN buying_group.person_engagement.raw_engagement IS 'Capped, weighted activity points in the window, before the square root and the scaling';
+COMMENT ON COLUMN buying_group.person_engagement.engagement IS 'Person engagement score 0..100 (PES)';
+COMMENT ON COLUMN buying_group.person_engagement.as_of IS 'The as_of of the refresh';
+
+-- The SQL expressions of the bound activities' time and UTC day.
+CREATE FUNCTION buying_group.activity_time_sql(act buying_group.binding, OUT at_sql text, OUT day_sql text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ regtype := (SELECT a.atttypid::regtype FROM pg_catalog.pg_attribute a
+                     WHERE a.attrelid = act.relation AND a.attname = act.at_column);
+BEGIN
+    -- timestamps without time zone and dates are read as UTC
+    at_sql := CASE typ WHEN 'timestamptz'::regtype THEN format('a.%I', act.at_column)
+                       WHEN 'timestamp'::regtype THEN format('(a.%I AT TIME ZONE ''UTC'')', act.at_column)
+                       ELSE format('(a.%I::timestamp AT TIME ZONE ''UTC'')', act.at_column) END;
+    day_sql := format('(%s AT TIME ZONE ''UTC'')::date', at_sql);
+END
+$$;
+COMMENT ON FUNCTION buying_group.activity_time_sql(buying_group.binding, OUT text, OUT text) IS
+'Internal: SQL for the time and the UTC day of an activity row';
+
+-- Each member's part of its group's engagement: its score times its role's
+-- share of the weights of the roles the group uses (SPEC 7).
+CREATE VIEW buying_group.member_engagement AS
+SELECT m.buying_group_id, m.person_key, r.name AS role,
+       w.value::numeric / sum(w.value) FILTER (WHERE m.first_of_role)
+                              OVER (PARTITION BY m.buying_group_id) AS share,
+       coalesce(ps.engagement, 0) AS engagement,
+       coalesce(ps.engagement, 0) * w.value
+           / sum(w.value) FILTER (WHERE m.first_of_role) OVER (PARTITION BY m.buying_group_id) AS contribution
+  FROM (SELECT mb.*, row_number() OVER (PARTITION BY mb.buying_group_id, mb.role_id ORDER BY mb.person_key) = 1
+                     AS first_of_role
+          FROM buying_group.bmember mb WHERE NOT mb.is_removed) m
+  JOIN buying_group.bgroup g ON g.id = m.buying_group_id
+  JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id
+  JOIN buying_group.template_role tr ON tr.template_id = si.template_id AND tr.role_id = m.role_id
+  JOIN buying_group.weight w ON w.name = tr.weight
+  JOIN buying_group.role r ON r.id = m.role_id
+  LEFT JOIN buying_group.person_score ps ON ps.person_key = m.person_key;
+COMMENT ON VIEW buying_group.member_engagement IS 'Each member''s part of its buying group''s engagement (last refresh)';
+COMMENT ON COLUMN buying_group.member_engagement.buying_group_id IS 'Buying group id';
+COMMENT ON COLUMN buying_group.member_engagement.person_key IS 'The member';
+COMMENT ON COLUMN buying_group.member_engagement.role IS 'Its role';
+COMMENT ON COLUMN buying_group.member_engagement.share IS 'The role''s weight over the summed weights of the roles the group uses';
+COMMENT ON COLUMN buying_group.member_engagement.engagement IS 'The member''s engagement score (PES)';
+COMMENT ON COLUMN buying_group.member_engagement.contribution IS 'engagement x share: its part of the group''s raw engagement';
+
+CREATE FUNCTION buying_group.refresh_engagement(as_of timestamptz DEFAULT pg_catalog.now())
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    act buying_group.binding := buying_group.bound('activities');
+    per buying_group.binding := buying_group.bound('persons');
+    m buying_group.engagement_model;
+    t record;
+    persons bigint;
+    ids bigint[];
+    scores numeric[];
+BEGIN
+    IF as_of IS NULL THEN
+        RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- one refresh at a time; writers of persons go on meanwhile
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('buying_group.refresh_engagement'));
+    SELECT * INTO m FROM buying_group.engagement_model x WHERE x.status = 'active';
+    t := buying_group.activity_time_sql(act);
+
+    DELETE FROM buying_group.person_score;
+    EXECUTE format($q$
+        WITH counts AS (
+            SELECT a.%1$I::text AS person_key, a.%2$I::text AS activity_type, %3$s AS day, count(*) AS n
+              FROM %4$s a
+             WHERE %5$s > $1 - pg_catalog.make_interval(days => $2) AND %5$s <= $1
+               AND a.%2$I::text IN (SELECT w.activity_type FROM buying_group.activity_weight w
+                                     WHERE w.model_id = $3 AND w.weight > 0)
+             GROUP BY 1, 2, 3),
+        used AS (
+            -- A*: weighted types that occur in the window; weights relative to their maximum
+            SELECT w.activity_type, w.weight / max(w.weight) OVER () AS relative
+              FROM buying_group.activity_weight w
+             WHERE w.model_id = $3 AND w.weight > 0
+               AND w.activity_type IN (SELECT c.activity_type FROM counts c)),
+        raw AS (
+            SELECT c.person_key, sum(LEAST(c.n, $4) * u.relative) AS raw
+              FROM counts c JOIN used u ON u.activity_type = c.activity_type
+             GROUP BY 1),
+        person AS (
+            SELECT DISTINCT p.%6$I::text AS person_key FROM %7$s p WHERE p.%6$I IS NOT NULL),
+        scored AS (
+            SELECT p.person_key, coalesce(r.raw, 0) AS raw, pg_catalog.sqrt(coalesce(r.raw, 0)) AS s
+              FROM person p LEFT JOIN raw r ON r.person_key = p.person_key),
+        bounds AS (SELECT min(s) AS lo, max(s) AS hi FROM scored)
+        INSERT INTO buying_group.person_score (person_key, raw_engagement, engagement, as_of)
+        SELECT sc.person_key, sc.raw,
+               CASE WHEN b.hi = b.lo THEN CASE WHEN sc.s > 0 THEN 100 ELSE 0 END
+                    ELSE 100 * (sc.s - b.lo) / (b.hi - b.lo) END,
+               $1
+          FROM scored sc, bounds b$q$,
+        act.person_column, act.type_column, t.day_sql, act.relation, t.at_sql, per.key_column, per.relation)
+    USING as_of, m.window_days, m.id, m.daily_cap;
+    GET DIAGNOSTICS persons = ROW_COUNT;
+
+    -- group scores: members' scores weighted by their roles' shares among the roles used
+    WITH graw AS (
+        SELECT g.id, pg_catalog.sqrt(coalesce(sum(me.contribution), 0)) AS s
+          FROM buying_group.bgroup g
+          LEFT JOIN buying_group.member_engagement me ON me.buying_group_id = g.id
+         GROUP BY g.id),
+    bounds AS (SELECT min(s) AS lo, max(s) AS hi FROM graw)
+    SELECT array_agg(gr.id ORDER BY gr.id),
+           array_agg(CASE WHEN b.hi = b.lo THEN CASE WHEN gr.s > 0 THEN 100 ELSE 0 END
+                          ELSE 100 * (gr.s - b.lo) / (b.hi - b.lo) END ORDER BY gr.id)
+      INTO ids, scores
+      FROM graw gr, bounds b;
+    PERFORM buying_group.refresh_groups(coalesce(ids, '{}'), true, scores);
+    RETURN persons;
+END
+$$;
+COMMENT ON FUNCTION buying_group.refresh_engagement(timestamptz) IS
+'The daily engagement batch (AJO B2B''s algorithm): person scores over the window ending at as_of, then group scores; deterministic for a given as_of; returns how many persons it scored';
+
+CREATE FUNCTION buying_group.explain_engagement(buying_group_id bigint)
+RETURNS TABLE (person_key text, role text, role_share numeric, person_raw numeric, person_engagement numeric,
+               contribution numeric, activity_type text, activity_points numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    act buying_group.binding := buying_group.bound('activities');
+    m buying_group.engagement_model;
+    t record;
+    as_of timestamptz := (SELECT max(s.as_of) FROM buying_group.person_score s);
+BEGIN
+    IF NOT EXISTS (SELECT FROM buying_group.bgroup g WHERE g.id = explain_engagement.buying_group_id) THEN
+        RAISE EXCEPTION 'buying group % does not exist', buying_group_id USING ERRCODE = 'undefined_object';
+    END IF;
+    SELECT * INTO m FROM buying_group.engagement_model x WHERE x.status = 'active';
+    t := buying_group.activity_time_sql(act);
+    RETURN QUERY EXECUTE format($q$
+        WITH member AS (
+            SELECT me.person_key, me.role, me.share, me.engagement, me.contribution
+              FROM buying_group.member_engagement me WHERE me.buying_group_id = $1),
+        counts AS (
+            SELECT a.%1$I::text AS person_key, a.%2$I::text AS activity_type, %3$s AS day, count(*) AS n
+              FROM %4$s a
+             WHERE %5$s > $2 - pg_catalog.make_interval(days => $3) AND %5$s <= $2
+               AND a.%1$I::text IN (SELECT mm.person_key FROM member mm)
+             GROUP BY 1, 2, 3),
+        used AS (
+            SELECT w.activity_type, w.weight / max(w.weight) OVER () AS relative
+              FROM buying_group.activity_weight w
+             WHERE w.model_id = $4 AND w.weight > 0
+               AND EXISTS (SELECT FROM %4$s a WHERE a.%2$I::text = w.activity_type
+                              AND %5$s > $2 - pg_catalog.make_interval(days => $3) AND %5$s <= $2)),
+        points AS (
+            SELECT c.person_key, c.activity_type, sum(LEAST(c.n, $5) * u.relative) AS points
+              FROM counts c JOIN used u ON u.activity_type = c.activity_type GROUP BY 1, 2)
+        SELECT mm.person_key, mm.role, mm.share, coalesce(ps.raw_engagement, 0), mm.engagement,
+               mm.contribution, pt.activity_type, pt.points
+          FROM member mm
+          LEFT JOIN buying_group.person_score ps ON ps.person_key = mm.person_key
+          LEFT JOIN points pt ON pt.person_key = mm.person_key
+         ORDER BY mm.person_key, pt.activity_type$q$,
+        act.person_column, act.type_column, t.day_sql, act.relation, t.at_sql)
+    USING buying_group_id, as_of, m.window_days, m.id, m.daily_cap;
+END
+$$;
+COMMENT ON FUNCTION buying_group.explain_engagement(bigint) IS
+'Explains a group''s engagement: each member''s role share, score and contribution, and the points of each activity type (window of the last refresh)';
