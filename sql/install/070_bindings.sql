@@ -101,6 +101,7 @@ AS $$
 BEGIN
     IF EXISTS (SELECT FROM buying_group.binding WHERE kind = 'accounts' AND relation <> table_name) THEN
         PERFORM buying_group.require_no_groups('accounts');
+        DELETE FROM buying_group.field_map fm WHERE fm.kind = 'accounts';     -- they named the old table's columns
     END IF;
     INSERT INTO buying_group.binding AS b (kind, relation, key_column, name_column)
     VALUES ('accounts', table_name, buying_group.require_column(table_name, key, 'key'),
@@ -126,6 +127,7 @@ DECLARE
 BEGIN
     IF EXISTS (SELECT FROM buying_group.binding WHERE kind = 'persons' AND relation <> table_name) THEN
         PERFORM buying_group.require_no_groups('persons');
+        DELETE FROM buying_group.field_map fm WHERE fm.kind = 'persons';     -- they named the old table's columns
     END IF;
     -- every stored role condition must fit the table
     FOR r IN SELECT t.name AS template, ro.name AS role, tr.conditions

@@ -8,6 +8,7 @@ CREATE TABLE buying_group.solution_interest (
     name                     text NOT NULL UNIQUE CHECK (pg_catalog.btrim(name) = name AND name <> '' AND pg_catalog.length(name) <= 200),
     description              text,
     template_id              integer NOT NULL REFERENCES buying_group.template (id),
+    stage_model_id           integer REFERENCES buying_group.stage_model (id),
     update_existing          boolean NOT NULL DEFAULT true,
     sales_ready_completeness numeric NOT NULL DEFAULT 100 CHECK (sales_ready_completeness BETWEEN 0 AND 100),
     sales_ready_engagement   numeric NOT NULL DEFAULT 0 CHECK (sales_ready_engagement BETWEEN 0 AND 100),
@@ -34,6 +35,18 @@ BEGIN
         RAISE EXCEPTION 'template of solution interest "%" is not live', NEW.name
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Publish the template with buying_group.publish_template() first.';
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.stage_model_id IS DISTINCT FROM OLD.stage_model_id
+       AND EXISTS (SELECT FROM buying_group.bgroup g WHERE g.solution_interest_id = OLD.id AND g.stage IS NOT NULL) THEN
+        RAISE EXCEPTION 'buying groups of solution interest "%" are in stages of its current stage model', OLD.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Changing the model would leave them in stages it may not have.',
+                  HINT = 'Create a new solution interest for the new stage model.';
+    END IF;
+    IF (SELECT m.status FROM buying_group.stage_model m WHERE m.id = NEW.stage_model_id) <> 'live' THEN
+        RAISE EXCEPTION 'stage model of solution interest "%" is not live', NEW.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Publish the stage model with buying_group.publish_stage_model() first.';
     END IF;
     RETURN NEW;
 END
@@ -64,7 +77,8 @@ COMMENT ON FUNCTION buying_group.solution_interest_of(text) IS 'Internal: the so
 CREATE FUNCTION buying_group.create_solution_interest(name text, template text, description text DEFAULT NULL,
                                                       update_existing boolean DEFAULT true,
                                                       sales_ready_completeness numeric DEFAULT 100,
-                                                      sales_ready_engagement numeric DEFAULT 0)
+                                                      sales_ready_engagement numeric DEFAULT 0,
+                                                      stage_model text DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -90,16 +104,19 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     INSERT INTO buying_group.solution_interest AS x
-           (name, description, template_id, update_existing, sales_ready_completeness, sales_ready_engagement)
+           (name, description, template_id, stage_model_id, update_existing, sales_ready_completeness,
+            sales_ready_engagement)
     VALUES (btrim(create_solution_interest.name), create_solution_interest.description, t.id,
+            CASE WHEN create_solution_interest.stage_model IS NOT NULL
+                 THEN (buying_group.stage_model_for_update(create_solution_interest.stage_model)).id END,
             coalesce(create_solution_interest.update_existing, true),
             create_solution_interest.sales_ready_completeness, create_solution_interest.sales_ready_engagement)
     RETURNING x.id INTO sid;
     RETURN sid;
 END
 $$;
-COMMENT ON FUNCTION buying_group.create_solution_interest(text, text, text, boolean, numeric, numeric) IS
-'Creates a solution interest on a live template, with its sales-ready thresholds; returns its id';
+COMMENT ON FUNCTION buying_group.create_solution_interest(text, text, text, boolean, numeric, numeric, text) IS
+'Creates a solution interest on a live template, with its sales-ready thresholds and optional live stage model; returns its id';
 
 CREATE FUNCTION buying_group.delete_solution_interest(name text)
 RETURNS void

@@ -84,13 +84,15 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.score_history', '');
 -- writes back a membership count a concurrent trigger has changed since.
 -- Records each change in score_history and, when emit_events, as
 -- completeness_changed, engagement_changed and sales_ready (upward crossing)
--- events.
+-- events. Then takes the automatic stage transitions of the changed groups.
 CREATE FUNCTION buying_group.refresh_groups(ids bigint[], emit_events boolean DEFAULT true,
                                             engagements numeric[] DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    changed_ids bigint[];
 BEGIN
     -- PL/pgSQL rather than SQL: the statement's plan is kept for the session
     WITH given AS (
@@ -127,7 +129,8 @@ BEGIN
         RETURNING g.id, g.account_key, g.completeness, g.engagement, g.member_count, g.sales_ready),
     history AS (
         INSERT INTO buying_group.score_history (buying_group_id, completeness, engagement, member_count, sales_ready)
-        SELECT c.id, c.completeness, c.engagement, c.member_count, c.sales_ready FROM changed c)
+        SELECT c.id, c.completeness, c.engagement, c.member_count, c.sales_ready FROM changed c),
+    logged AS (
     INSERT INTO buying_group.events (type, buying_group_id, account_key, payload)
     SELECT e.type, e.id, e.account_key, e.payload
       FROM (SELECT 1 AS k, 'completeness_changed' AS type, c.id, c.account_key,
@@ -145,7 +148,11 @@ BEGIN
               FROM changed c JOIN before b ON b.id = c.id
              WHERE c.sales_ready AND NOT b.sales_ready) e
      WHERE emit_events
-     ORDER BY e.id, e.k;
+     ORDER BY e.id, e.k)
+    SELECT array_agg(c.id) INTO changed_ids FROM changed c;
+    IF changed_ids IS NOT NULL THEN
+        PERFORM buying_group.advance_stages(changed_ids, emit_events);
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION buying_group.refresh_groups(bigint[], boolean, numeric[]) IS

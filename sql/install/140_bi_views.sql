@@ -3,13 +3,15 @@
 --------------------------------------------------------------------------
 
 CREATE VIEW buying_group.solution_interests AS
-SELECT si.name, si.description, t.name AS template, si.update_existing, si.sales_ready_completeness,
-       si.sales_ready_engagement, si.created_at
-  FROM buying_group.solution_interest si JOIN buying_group.template t ON t.id = si.template_id;
+SELECT si.name, si.description, t.name AS template, m.name AS stage_model, si.update_existing,
+       si.sales_ready_completeness, si.sales_ready_engagement, si.created_at
+  FROM buying_group.solution_interest si JOIN buying_group.template t ON t.id = si.template_id
+  LEFT JOIN buying_group.stage_model m ON m.id = si.stage_model_id;
 COMMENT ON VIEW buying_group.solution_interests IS 'Solution interests and their templates';
 COMMENT ON COLUMN buying_group.solution_interests.name IS 'Solution interest name, unique';
 COMMENT ON COLUMN buying_group.solution_interests.description IS 'Free text';
 COMMENT ON COLUMN buying_group.solution_interests.template IS 'Its live template';
+COMMENT ON COLUMN buying_group.solution_interests.stage_model IS 'Its stage model (NULL: none)';
 COMMENT ON COLUMN buying_group.solution_interests.update_existing IS 'Whether run_maintenance re-evaluates its groups';
 COMMENT ON COLUMN buying_group.solution_interests.sales_ready_completeness IS 'Completeness a group needs to be sales-ready';
 COMMENT ON COLUMN buying_group.solution_interests.sales_ready_engagement IS 'Engagement a group needs to be sales-ready';

@@ -33,19 +33,27 @@ GRANT EXECUTE ON FUNCTION
     buying_group.verify_scores(),
     buying_group.buying_groups_as_of(timestamptz),
     buying_group.activity_time_sql(buying_group.binding),
-    buying_group.explain_engagement(bigint)
+    buying_group.explain_engagement(bigint),
+    buying_group.field_column(buying_group.binding, text),
+    buying_group.field_sql(buying_group.binding, text, text),
+    buying_group.audience_of(text),
+    buying_group.audience_relation(text),
+    buying_group.role_id(text),
+    buying_group.sales_alert(bigint),
+    buying_group.linkedin_companies(text),
+    buying_group.linkedin_contacts(text, text)
 TO buying_group_reader;
 
 GRANT INSERT, UPDATE, DELETE ON buying_group.role, buying_group.template, buying_group.template_role,
     buying_group.binding, buying_group.solution_interest, buying_group.audience, buying_group.bgroup,
     buying_group.bmember, buying_group.score_history, buying_group.engagement_model,
-    buying_group.activity_weight, buying_group.person_score
+    buying_group.activity_weight, buying_group.person_score, buying_group.field_map, buying_group.stage_model,
+    buying_group.stage, buying_group.stage_transition
     TO buying_group_admin;
 GRANT INSERT, DELETE ON buying_group.events TO buying_group_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA buying_group TO buying_group_admin;
 GRANT EXECUTE ON FUNCTION
     buying_group.template_for_update(text),
-    buying_group.role_id(text),
     buying_group.template_role_of(buying_group.template, text),
     buying_group.require_draft(buying_group.template),
     buying_group.require_members_required(integer),
@@ -63,11 +71,10 @@ GRANT EXECUTE ON FUNCTION
     buying_group.bind_accounts(regclass, text, text),
     buying_group.bind_persons(regclass, text, text),
     buying_group.bind_activities(regclass, text, text, text),
-    buying_group.create_solution_interest(text, text, text, boolean, numeric, numeric),
+    buying_group.create_solution_interest(text, text, text, boolean, numeric, numeric, text),
     buying_group.delete_solution_interest(text),
     buying_group.source_rank(text),
     buying_group.refresh_groups(bigint[], boolean, numeric[]),
-    buying_group.audience_of(text),
     buying_group.create_audience(text, jsonb, text),
     buying_group.delete_audience(text),
     buying_group.create_buying_groups(text, text),
@@ -84,5 +91,18 @@ GRANT EXECUTE ON FUNCTION
     buying_group.create_engagement_model(text, text, integer, integer),
     buying_group.set_activity_weight(text, text, numeric),
     buying_group.activate_engagement_model(text),
-    buying_group.refresh_engagement(timestamptz)
+    buying_group.refresh_engagement(timestamptz),
+    buying_group.map_fields(text, jsonb),
+    buying_group.stage_model_for_update(text),
+    buying_group.stage_model_error(text, text, text, text),
+    buying_group.stage_named(integer, jsonb, text),
+    buying_group.load_stage_model(integer, jsonb),
+    buying_group.create_stage_model(text, jsonb, text),
+    buying_group.update_stage_model(text, jsonb),
+    buying_group.publish_stage_model(text),
+    buying_group.delete_stage_model(text),
+    buying_group.set_stage_model(text, text),
+    buying_group.advance_stages(bigint[], boolean),
+    buying_group.set_stage(text, text, text),
+    buying_group.set_status(text, text, text)
 TO buying_group_admin;
