@@ -56,7 +56,7 @@ BEGIN
      WHERE fm.kind = b.kind AND fm.field = field_column.field;
     SELECT a.attname INTO col
       FROM buying_group.standard_field sf
-     CROSS JOIN LATERAL unnest(coalesce(ARRAY[mapped], sf.candidates)) WITH ORDINALITY c(name, n)
+     CROSS JOIN LATERAL unnest(CASE WHEN mapped IS NULL THEN sf.candidates ELSE ARRAY[mapped] END) WITH ORDINALITY c(name, n)
       JOIN pg_catalog.pg_attribute a ON a.attrelid = b.relation AND a.attname = c.name
                                     AND a.attnum > 0 AND NOT a.attisdropped
      WHERE sf.kind = b.kind AND sf.field = field_column.field
@@ -80,7 +80,8 @@ RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT coalesce(pg_catalog.format('%I.%I::text', alias, buying_group.field_column(b, field)), 'NULL::text')
+    SELECT CASE WHEN c.col IS NULL THEN 'NULL::text' ELSE pg_catalog.format('%I.%I::text', alias, c.col) END
+      FROM (SELECT buying_group.field_column(b, field) AS col) c
 $$;
 COMMENT ON FUNCTION buying_group.field_sql(buying_group.binding, text, text) IS
 'Internal: SQL text reading a standard field of the aliased row as text (NULL::text when there is no column)';
@@ -91,9 +92,14 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    b buying_group.binding := buying_group.bound(kind);
+    b buying_group.binding;
     f record;
 BEGIN
+    IF kind IS NULL OR kind NOT IN ('accounts', 'persons') THEN
+        RAISE EXCEPTION 'only the accounts and persons tables have standard fields, not "%"', kind
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    b := buying_group.bound(kind);
     IF fields IS NULL OR pg_catalog.jsonb_typeof(fields) <> 'object' THEN
         RAISE EXCEPTION 'fields must be a JSON object of field names and column names'
             USING ERRCODE = 'invalid_parameter_value',
@@ -115,7 +121,7 @@ BEGIN
         ELSE
             INSERT INTO buying_group.field_map AS fm (kind, field, column_name)
             VALUES (b.kind, f.key, buying_group.require_column(b.relation, f.value #>> '{}', f.key))
-            ON CONFLICT (kind, field) DO UPDATE SET column_name = EXCLUDED.column_name;
+            ON CONFLICT ON CONSTRAINT field_map_pkey DO UPDATE SET column_name = EXCLUDED.column_name;
         END IF;
     END LOOP;
 END
