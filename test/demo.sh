@@ -3,7 +3,8 @@
 # buying_group, starts a throw-away PostgreSQL 15 cluster and runs
 # test/demo/demo.sql in it (demo accounts and persons, a role template,
 # title normalisation, role matching and its explanation, buying groups,
-# completeness, membership, simulation).
+# completeness, membership, simulation, real time with events, engagement,
+# stages, the sales alert, LinkedIn exports and KPIs).
 # Works as root, or as a user with sudo. The cluster is dropped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."

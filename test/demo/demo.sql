@@ -616,11 +616,14 @@ SELECT b.account_key AS rt_account_key
 SELECT name, completeness_display, member_count, sales_ready
   FROM buying_group.buying_groups WHERE account_key = :'rt_account_key' AND solution_interest = 'Cloud Platform';
 SELECT coalesce(max(id), 0) AS last_event FROM buying_group.events \gset
+\echo 'this session listens on channel buying_group_events; the notifications arrive at COMMIT:'
+LISTEN buying_group_events;
 BEGIN;
 INSERT INTO crm.person (person_key, account_key, first_name, last_name, email, job_title, seniority, department)
 VALUES ('demo-new-cio', :'rt_account_key', 'Nia', 'Okafor', 'nia.okafor@example.com', 'Chief Information Officer',
         'C-Level', 'IT');
 COMMIT;
+UNLISTEN buying_group_events;
 \echo 'the same transaction updated the group:'
 SELECT name, completeness_display, member_count, sales_ready
   FROM buying_group.buying_groups WHERE account_key = :'rt_account_key' AND solution_interest = 'Cloud Platform';
@@ -655,4 +658,59 @@ SELECT person_key, role, round(role_share * 100, 1) AS role_pct, round(person_en
  ORDER BY person_key, activity_type;
 
 \echo
-\echo 'Done. Stages, the sales alert, LinkedIn exports and KPI views come in the next releases.'
+\echo '== 13. Stages, the hand-off to Sales, LinkedIn exports and KPIs'
+\echo
+\echo 'A stage model: two ways in, Sales Ready reached by hand or automatically once a group'
+\echo 'is complete and engaged enough, and a failure stage that can be left again:'
+SELECT buying_group.create_stage_model('Sales funnel', $model$
+{"stages": [{"name": "Prospect", "type": "entry"},
+            {"name": "Inbound", "type": "entry"},
+            {"name": "Engaged"},
+            {"name": "Sales Ready", "type": "success"},
+            {"name": "Closed Lost", "type": "failure"}],
+ "transitions": [{"from": ["Prospect", "Inbound"], "to": "Engaged"},
+                 {"from": "Engaged", "to": "Sales Ready",
+                  "when": {"all": [{"attr": "completeness", "op": "gte", "value": 80},
+                                   {"attr": "engagement", "op": "gte", "value": 30}]}},
+                 {"from": ["Prospect", "Engaged", "Sales Ready"], "to": "Closed Lost"},
+                 {"from": "Closed Lost", "to": "Prospect"}]}
+$model$) \g /dev/null
+SELECT buying_group.publish_stage_model('Sales funnel') \g /dev/null
+SELECT buying_group.set_stage_model('Cloud Platform', 'Sales funnel') \g /dev/null
+SELECT stage_model, from_stage, to_stage, automatic FROM buying_group.stage_transitions;
+\echo 'Marketing works the 40 most complete groups: Prospect, then Engaged; those that meet'
+\echo 'the condition move on to Sales Ready by themselves:'
+SELECT buying_group.set_stage('Cloud Platform', account_key, 'Prospect'),
+       buying_group.set_stage('Cloud Platform', account_key, 'Engaged')
+  FROM (SELECT account_key FROM buying_group.buying_groups WHERE solution_interest = 'Cloud Platform'
+         ORDER BY completeness DESC, engagement DESC, account_key LIMIT 40) top \g /dev/null
+SELECT stage, count(*) AS groups FROM buying_group.buying_groups
+ WHERE solution_interest = 'Cloud Platform' GROUP BY stage ORDER BY min(id);
+\echo 'moving a group straight from Prospect to Sales Ready is refused:'
+SELECT account_key AS lost_account FROM buying_group.buying_groups
+ WHERE solution_interest = 'Cloud Platform' AND stage IS NULL ORDER BY id LIMIT 1 \gset
+SELECT buying_group.set_stage('Cloud Platform', :'lost_account', 'Prospect') \g /dev/null
+\set ON_ERROR_STOP 0
+SELECT buying_group.set_stage('Cloud Platform', :'lost_account', 'Sales Ready');
+\set ON_ERROR_STOP 1
+SELECT account_key AS hot_account FROM buying_group.buying_groups
+ WHERE solution_interest = 'Cloud Platform' AND stage = 'Sales Ready' ORDER BY engagement DESC, id LIMIT 1 \gset
+SELECT buying_group.set_status('Cloud Platform', :'hot_account', 'Meeting booked with the CIO') \g /dev/null
+\echo 'The alert Sales receives for the most engaged Sales Ready group:'
+SELECT jsonb_pretty(buying_group.sales_alert(id)) AS sales_alert FROM buying_group.buying_groups
+ WHERE solution_interest = 'Cloud Platform' AND account_key = :'hot_account';
+\echo 'LinkedIn matched audiences for the accounts missing a Decision Maker: the company list'
+\echo 'and the contacts, written with \\copy ... CSV HEADER:'
+\copy (SELECT * FROM buying_group.linkedin_companies('Cloud Platform: no Decision Maker')) TO '/tmp/buying_group_demo_linkedin_companies.csv' CSV HEADER
+\copy (SELECT * FROM buying_group.linkedin_contacts('Cloud Platform: no Decision Maker', 'Decision Maker')) TO '/tmp/buying_group_demo_linkedin_contacts.csv' CSV HEADER
+\! head -4 /tmp/buying_group_demo_linkedin_companies.csv; echo '...'; head -4 /tmp/buying_group_demo_linkedin_contacts.csv; echo '...'; wc -l /tmp/buying_group_demo_linkedin_*.csv; rm -f /tmp/buying_group_demo_linkedin_*.csv
+\echo 'KPIs for marketing:'
+SELECT * FROM buying_group.kpi_solution_interests;
+SELECT band, groups, percent FROM buying_group.kpi_completeness_bands WHERE solution_interest = 'Cloud Platform';
+SELECT role, groups_missing, percent_of_groups, rank FROM buying_group.kpi_missing_roles
+ WHERE solution_interest = 'Cloud Platform' ORDER BY rank, role;
+SELECT stage, kind, groups FROM buying_group.kpi_stages WHERE solution_interest = 'Cloud Platform';
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+\echo
+\echo 'Done.'
