@@ -5,8 +5,11 @@
 -- matching with explanations; then the buying groups themselves: a solution
 -- interest, an account audience, the creation job, the BI views, membership
 -- precedence (manual > journey > system), the maintenance job, a what-if of a
--- draft template, and the completeness aggregate used ad hoc.
--- Everything is deterministic (setseed, ORDER BY), so two runs print the same.
+-- draft template, the completeness aggregate used ad hoc, an insert followed at
+-- COMMIT (events, NOTIFY), engagement, and the last mile: stages, the sales
+-- alert, LinkedIn exports and KPIs.
+-- Everything is deterministic (setseed, ORDER BY), so two runs print the same
+-- but for the server's process id in the notifications.
 
 \set ON_ERROR_STOP 1
 \set SHOW_CONTEXT never
