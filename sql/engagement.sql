@@ -153,5 +153,46 @@ SELECT buying_group.refresh_engagement('2026-03-31 12:00+00');
 SELECT max(engagement) AS max_pes, (SELECT max(engagement) FROM buying_group.bgroup) AS max_bges
   FROM buying_group.person_engagement;
 
+-- person_engagement_score in role conditions (SPEC 3): the person's current score,
+-- 0 without one; checked when stored, only on rows of the bound persons table
+SELECT buying_group.check_rule('{"attr": "person_engagement_score", "op": "gte", "value": 50}', 'crm.person') IS NOT NULL AS ok;
+SELECT buying_group.check_rule('{"attr": "person_engagement_score", "op": "gte", "value": 50}', 'crm.account');
+SELECT buying_group.check_rule('{"attr": "person_engagement_score", "op": "gte", "value": "high"}', 'crm.person');
+SELECT buying_group.create_template('Engaged') > 0 AS created;
+SELECT buying_group.add_template_role('Engaged', 'Champion',
+         conditions => '{"attr": "person_engagement_score", "op": "gte", "value": 50}');
+SELECT buying_group.add_template_role('Engaged', 'Practitioner',
+         conditions => '{"all": [{"attr": "job_title", "op": "eq", "value": "Engineer"},
+                                 {"attr": "person_engagement_score", "op": "lt", "value": 50}]}');
+SELECT buying_group.publish_template('Engaged');
+SELECT buying_group.create_solution_interest('Engaged SI', 'Engaged') > 0 AS created;
+SELECT buying_group.create_audience('Acme only', '{"attr": "account_key", "op": "eq", "value": "A"}') IS NOT NULL AS created;
+-- no activity yet: every score is 0, nobody is a Champion
+SELECT buying_group.create_buying_groups('Engaged SI', 'Acme only');
+SELECT person_key, role FROM buying_group.members m JOIN buying_group.bgroup g ON g.id = m.buying_group_id
+ WHERE g.solution_interest_id = (SELECT id FROM buying_group.solution_interest WHERE name = 'Engaged SI') ORDER BY 1;
+-- the refresh re-evaluates those roles with the new scores: prac becomes a Champion
+INSERT INTO crm.activity SELECT 'prac', 'attend_event', '2026-03-31 10:00+00' FROM generate_series(1, 5);
+INSERT INTO crm.activity VALUES ('dm', 'page_viewed', '2026-03-31 10:00+00');
+SELECT buying_group.refresh_engagement('2026-03-31 12:00+00');
+SELECT person_key, round(engagement, 2) AS pes FROM buying_group.person_engagement WHERE person_key IN ('cap', 'dm', 'prac') ORDER BY 1;
+SELECT person_key, role FROM buying_group.members m JOIN buying_group.bgroup g ON g.id = m.buying_group_id
+ WHERE g.solution_interest_id = (SELECT id FROM buying_group.solution_interest WHERE name = 'Engaged SI') ORDER BY 1;
+SELECT e.type, e.person_key, e.payload ->> 'role' AS role, e.payload ->> 'old_role' AS old_role
+  FROM buying_group.events e JOIN buying_group.bgroup g ON g.id = e.buying_group_id
+ WHERE g.solution_interest_id = (SELECT id FROM buying_group.solution_interest WHERE name = 'Engaged SI')
+   AND e.person_key IS NOT NULL ORDER BY e.id;
+SELECT * FROM buying_group.verify_scores();
+-- matching and explaining read the same score; a new person has none yet
+SELECT p.person_key, buying_group.match_role('Engaged', p) AS role,
+       buying_group.explain_match('Engaged', p) #>> '{roles,0,conditions,seen}' AS score_seen
+  FROM crm.person p WHERE p.person_key IN ('dm', 'prac') ORDER BY 1;
+INSERT INTO crm.person VALUES ('fresh', 'A', 'Engineer', NULL);
+SELECT person_key, role FROM buying_group.members WHERE person_key = 'fresh';
+-- the SQL form (audiences, rule_to_sql) reads the same value as the evaluator
+SELECT format('SELECT count(*) AS persons, count(*) FILTER (WHERE (%s) IS DISTINCT FROM buying_group.eval_rule(%L, p)) AS differences FROM crm.person p',
+              buying_group.rule_to_sql(r, 'crm.person', 'p'), r)
+  FROM (VALUES ('{"attr": "person_engagement_score", "op": "between", "value": [1, 60]}')) v(r) \gexec
+
 \c :regress_db
 DROP DATABASE bg_engagement;

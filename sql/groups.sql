@@ -72,6 +72,12 @@ SELECT name, description, view_name FROM buying_group.audiences ORDER BY name;
 SELECT account_id, account_name FROM buying_group_audience.software_companies ORDER BY 1;
 SELECT account_id, account_name FROM buying_group_audience.big_software ORDER BY 1;
 SELECT pg_get_viewdef('buying_group_audience.big_software'::regclass);
+-- text operators on columns of other types read their text form, in the view as in the evaluator
+SELECT buying_group.create_audience('Round sizes', '{"attr": "employees", "op": "ends_with", "value": "000"}') IS NOT NULL AS created;
+SELECT account_id, employees FROM buying_group_audience.round_sizes ORDER BY 1;
+SELECT count(*) FILTER (WHERE buying_group.eval_rule('{"attr": "employees", "op": "ends_with", "value": "000"}', a)) AS evaluator
+  FROM crm.account a;
+SELECT buying_group.delete_audience('Round sizes');
 
 -- no rule can inject SQL: values and names are quoted
 SELECT buying_group.create_audience('Robert''); DROP TABLE crm.account; --',

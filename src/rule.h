@@ -163,6 +163,8 @@ typedef struct AttrSlot
 	ValueKind	kind;
 	Datum		json_path;		/* VK_JSON_PATH: text[] of the path */
 	FmgrInfo	outfunc;		/* text form of the column's type */
+	bool		engagement;		/* person_engagement_score: looked up by the key at attno */
+	FmgrInfo	key_outfunc;	/* engagement: text form of the key */
 	/* per-row state, valid while generation matches the binding's */
 	uint64		generation;
 	bool		folded_done;
@@ -171,6 +173,8 @@ typedef struct AttrSlot
 	int			text_len;
 	int			text_cap;
 	struct TitleKey *title;		/* title_like: key of the value, once per row */
+	bool		engagement_done;	/* engagement: looked up for this row */
+	Datum		engagement_value;
 	bool		json_num_done;	/* VK_JSON_PATH: numeric view of the text */
 	bool		json_num_ok;
 	double		json_num;
@@ -229,6 +233,10 @@ extern void rule_invalid(const char *path, const char *hint, const char *fmt,...
 /* rule_bind.c */
 extern RuleBinding *rule_binding_create(TupleDesc tupdesc, MemoryContext parent);
 extern BoundRule *rule_bind(RuleBinding *binding, Rule *rule, bool allow_group_filters);
+
+/* engagement_attr.c */
+extern void engagement_slot_bind(AttrSlot *slot, TupleDesc tupdesc, const char *path, MemoryContext cxt);
+extern Datum engagement_lookup(AttrSlot *slot, Datum key, MemoryContext cxt);
 
 /* rule_eval.c */
 extern void rule_binding_set_row(RuleBinding *binding, HeapTupleHeader row);

@@ -155,6 +155,13 @@ slot_for_attr(RuleBinding *b, const char *attr, const char *path)
 	slot->name = pstrdup(attr);
 
 	attno = find_column(b->tupdesc, attr);
+	if (attno < 0 && strcmp(attr, "person_engagement_score") == 0)
+	{
+		engagement_slot_bind(slot, b->tupdesc, path, b->cxt);
+		getTypeOutputInfo(slot->typid, &outfunc, &isvarlena);
+		fmgr_info_cxt(outfunc, &slot->outfunc, b->cxt);
+		return b->nslots++;
+	}
 	dot = strchr(attr, '.');
 	if (attno < 0 && dot != NULL && dot != attr && dot[1] != '\0')
 	{

@@ -50,17 +50,37 @@ slot_refresh(RuleBinding *b, AttrSlot *slot)
 		slot->generation = b->generation;
 		slot->folded_done = false;
 		slot->json_num_done = false;
+		slot->engagement_done = false;
 		slot->title = NULL;
 	}
+}
+
+/* The slot's value in the current row; *isnull when NULL. */
+static Datum
+slot_datum(RuleBinding *b, AttrSlot *slot, bool *isnull)
+{
+	*isnull = b->nulls[slot->attno];
+	if (!slot->engagement)
+		return b->values[slot->attno];
+	if (*isnull)
+		return (Datum) 0;		/* a person without a key has no score */
+	slot_refresh(b, slot);
+	if (!slot->engagement_done)
+	{
+		slot->engagement_value = engagement_lookup(slot, b->values[slot->attno], b->scratch);
+		slot->engagement_done = true;
+	}
+	return slot->engagement_value;
 }
 
 /* Reads the raw text form of a slot's value into *s / *len; false if NULL. */
 static bool
 slot_raw_text(RuleBinding *b, AttrSlot *slot, const char **s, int *len)
 {
-	Datum		d = b->values[slot->attno];
+	bool		isnull;
+	Datum		d = slot_datum(b, slot, &isnull);
 
-	if (b->nulls[slot->attno])
+	if (isnull)
 		return false;
 	if (slot->kind == VK_TEXT)
 	{
@@ -221,7 +241,8 @@ static int
 typed_cmp(RuleBinding *b, AttrSlot *slot, const RuleConst *c, const BoundConst *bc,
 		  bool *valid)
 {
-	Datum		d = b->values[slot->attno];
+	bool		isnull;
+	Datum		d = slot_datum(b, slot, &isnull);
 
 	*valid = true;
 	switch (slot->kind)
@@ -346,8 +367,10 @@ eval_leaf(BoundRule *br, int idx)
 	RuleBinding *b = br->binding;
 	AttrSlot   *slot = &b->slots[bl->slot];
 	bool		any = false;
+	bool		isnull;
 	int			i;
 
+	(void) slot_datum(b, slot, &isnull);
 	if (leaf->opclass == OPC_EMPTINESS)
 	{
 		bool		empty;
@@ -355,10 +378,10 @@ eval_leaf(BoundRule *br, int idx)
 		if (slot->kind == VK_TEXT || slot->kind == VK_OTHER || slot->kind == VK_JSON_PATH)
 			empty = !slot_text(b, slot) || slot->text_len == 0;
 		else
-			empty = b->nulls[slot->attno];
+			empty = isnull;
 		return (leaf->op == OP_IS_EMPTY) == empty;
 	}
-	if (b->nulls[slot->attno])
+	if (isnull)
 		return false;
 
 	if (bl->typed)

@@ -35,6 +35,10 @@ append_raw(StringInfo out, AttrSlot *slot, TupleDesc tupdesc, const char *alias,
 	const char *col = quote_identifier(NameStr(TupleDescAttr(tupdesc, slot->attno)->attname));
 	const char *qual = alias ? psprintf("%s.%s", quote_identifier(alias), col) : col;
 
+	if (slot->engagement)		/* the evaluator's lookup, key as text, 0 without a score */
+		qual = psprintf("COALESCE((SELECT ps.engagement FROM buying_group.person_score ps "
+						"WHERE ps.person_key OPERATOR(pg_catalog.=) (%s)::pg_catalog.text), 0)", qual);
+
 	if (slot->kind == VK_JSON_PATH)
 	{
 		Datum		path = slot->json_path;
@@ -52,7 +56,9 @@ append_raw(StringInfo out, AttrSlot *slot, TupleDesc tupdesc, const char *alias,
 
 		getTypeOutputInfo(slot->typid, &outfunc, &isvarlena);
 		appendStringInfo(out, "pg_catalog.textin(%s(%s))",
-						 format_procedure_qualified(outfunc), qual);
+						 quote_qualified_identifier(get_namespace_name(get_func_namespace(outfunc)),
+													get_func_name(outfunc)),
+						 qual);
 	}
 }
 

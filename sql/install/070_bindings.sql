@@ -124,11 +124,19 @@ DECLARE
     msg text;
     state text;
     rowtype regtype := (SELECT c.reltype::regtype FROM pg_catalog.pg_class c WHERE c.oid = table_name);
+    old_table regclass := (SELECT b.relation FROM buying_group.binding b WHERE b.kind = 'persons');
 BEGIN
-    IF EXISTS (SELECT FROM buying_group.binding WHERE kind = 'persons' AND relation <> table_name) THEN
+    IF old_table <> table_name THEN
         PERFORM buying_group.require_no_groups('persons');
         DELETE FROM buying_group.field_map fm WHERE fm.kind = 'persons';     -- they named the old table's columns
     END IF;
+    -- bound first, so that conditions naming person_engagement_score find its key
+    INSERT INTO buying_group.binding (kind, relation, key_column, account_column)
+    VALUES ('persons', table_name, buying_group.require_column(table_name, key, 'key'),
+            buying_group.require_column(table_name, account, 'account'))
+    ON CONFLICT (kind) DO UPDATE
+       SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
+           account_column = EXCLUDED.account_column, bound_at = pg_catalog.now();
     -- every stored role condition must fit the table
     FOR r IN SELECT t.name AS template, ro.name AS role, tr.conditions
                FROM buying_group.template_role tr
@@ -145,14 +153,7 @@ BEGIN
                       HINT = 'Bind a table with the columns the templates use, or change the draft templates first.';
         END;
     END LOOP;
-    PERFORM buying_group.install_person_triggers(table_name,
-                (SELECT b.relation FROM buying_group.binding b WHERE b.kind = 'persons'));
-    INSERT INTO buying_group.binding (kind, relation, key_column, account_column)
-    VALUES ('persons', table_name, buying_group.require_column(table_name, key, 'key'),
-            buying_group.require_column(table_name, account, 'account'))
-    ON CONFLICT (kind) DO UPDATE
-       SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
-           account_column = EXCLUDED.account_column, bound_at = pg_catalog.now();
+    PERFORM buying_group.install_person_triggers(table_name, old_table);
 END
 $$;
 COMMENT ON FUNCTION buying_group.bind_persons(regclass, text, text) IS

@@ -250,6 +250,7 @@ DECLARE
     per buying_group.binding := buying_group.bound('persons');
     m buying_group.engagement_model;
     t record;
+    si record;
     persons bigint;
     ids bigint[];
     scores numeric[];
@@ -296,6 +297,20 @@ BEGIN
         act.person_column, act.type_column, t.day_sql, act.relation, t.at_sql, per.key_column, per.relation)
     USING as_of, m.window_days, m.id, m.daily_cap;
     GET DIAGNOSTICS persons = ROW_COUNT;
+
+    -- roles whose conditions test person_engagement_score follow the new
+    -- scores, before the groups' engagement is computed from their members;
+    -- writers of persons wait meanwhile, as for a bulk statement
+    FOR si IN SELECT x.id, tp.name AS template, x.update_existing
+                FROM buying_group.solution_interest x JOIN buying_group.template tp ON tp.id = x.template_id
+               WHERE EXISTS (SELECT FROM buying_group.template_role tr
+                              WHERE tr.template_id = tp.id
+                                AND pg_catalog.jsonb_path_exists(tr.conditions,
+                                        '$.** ? (@.attr == "person_engagement_score")'))
+               ORDER BY x.id LOOP
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('buying_group all accounts', 0));
+        PERFORM buying_group.sync_members(si.id, si.template, NULL, NULL, si.update_existing);
+    END LOOP;
 
     -- group scores: members' scores weighted by their roles' shares among the roles used
     WITH graw AS (
