@@ -20,7 +20,7 @@ endif
 
 REGRESS      = install catalog rule_errors operators title matching differential completeness groups realtime engagement stages handoff
 REGRESS_OPTS = --inputdir=.
-ISOLATION      = concurrent_writers refresh_vs_writers notify
+ISOLATION      = concurrent_writers refresh_vs_writers notify catalog_vs_writers
 ISOLATION_OPTS = --inputdir=test/isolation
 
 PG_CONFIG ?= pg_config

@@ -150,6 +150,14 @@ INSERT INTO crm.person SELECT 'bulk' || i, CASE WHEN i = 1 THEN 'A' ELSE 'X' || 
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 DELETE FROM crm.person WHERE person_key LIKE 'bulk%';
 
+-- members_required changing on a live template: the stored scores follow, with events
+SELECT max(id) AS before_change FROM buying_group.events \gset
+SELECT account_key, solution_interest, completeness_display FROM buying_group.buying_groups ORDER BY 1, 2;
+SELECT buying_group.set_members_required('RT', 'Decision Maker', 3);
+SELECT account_key, solution_interest, completeness_display FROM buying_group.buying_groups ORDER BY 1, 2;
+SELECT type, count(*) FROM buying_group.events WHERE id > :before_change GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
 -- TRUNCATE: every person is gone, so every member
 SELECT max(id) AS before_truncate FROM buying_group.events \gset
 TRUNCATE crm.person;

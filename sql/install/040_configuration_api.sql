@@ -294,12 +294,19 @@ DECLARE
     tr buying_group.template_role := buying_group.template_role_of(t, role);
 BEGIN
     PERFORM buying_group.require_members_required(n);
+    IF t.status = 'live' THEN
+        PERFORM buying_group.lock_accounts(NULL);     -- writers wait: they would score with the old value
+    END IF;
     UPDATE buying_group.template_role x SET members_required = n
      WHERE x.template_id = t.id AND x.role_id = tr.role_id;
+    -- the stored scores of the template's groups follow, with events
+    PERFORM buying_group.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g
+                                                JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id
+                                               WHERE si.template_id = t.id ORDER BY g.id));
 END
 $$;
 COMMENT ON FUNCTION buying_group.set_members_required(text, text, integer) IS
-'Sets how many members a role needs to count as filled; allowed on live templates too';
+'Sets how many members a role needs to count as filled; allowed on live templates too, whose groups'' scores follow';
 
 CREATE FUNCTION buying_group.delete_template(template text)
 RETURNS void

@@ -15,8 +15,9 @@ DECLARE
     tmpl text := (SELECT t.name FROM buying_group.template t WHERE t.id = si.template_id);
     ids bigint[];
 BEGIN
-    -- one creation job per solution interest at a time
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('buying_group.create_buying_groups'), si.id);
+    -- one bulk job at a time, and writers of persons wait, so that a person
+    -- inserted meanwhile is either seen here or by its trigger
+    PERFORM buying_group.lock_accounts(NULL);
     EXECUTE format($q$
         WITH new_group AS (
             INSERT INTO buying_group.bgroup (solution_interest_id, account_key, name)
@@ -160,7 +161,7 @@ BEGIN
                WHERE CASE WHEN run_maintenance.solution_interest IS NULL THEN x.update_existing
                           ELSE x.name = run_maintenance.solution_interest END
                ORDER BY x.id LOOP
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('buying_group.create_buying_groups'), si.id);
+        PERFORM buying_group.lock_accounts(NULL);
         total := total + buying_group.sync_members(si.id, si.template, NULL, NULL, true);
     END LOOP;
     RETURN total;
@@ -185,7 +186,7 @@ BEGIN
                 FROM buying_group.solution_interest x JOIN buying_group.template t ON t.id = x.template_id
                WHERE recompute.solution_interest IS NULL OR x.name = recompute.solution_interest
                ORDER BY x.id LOOP
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('buying_group.create_buying_groups'), si.id);
+        PERFORM buying_group.lock_accounts(NULL);
         total := total + buying_group.sync_members(si.id, si.template, NULL, NULL, si.update_existing);
         PERFORM buying_group.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g
                                                    WHERE g.solution_interest_id = si.id));

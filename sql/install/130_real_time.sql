@@ -44,18 +44,8 @@ BEGIN
     IF accounts IS NULL THEN
         RETURN NULL;
     END IF;
-    -- writers of the same account wait for each other, with locks taken in one
-    -- global order. A statement touching many accounts (a bulk load) takes one
-    -- lock that excludes every writer instead, as thousands of account locks
-    -- would overflow the lock table; the others hold that lock shared.
-    IF cardinality(accounts) > 1000 THEN
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('buying_group all accounts', 0));
-    ELSE
-        PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtextextended('buying_group all accounts', 0));
-        PERFORM pg_catalog.pg_advisory_xact_lock(k)
-           FROM (SELECT DISTINCT pg_catalog.hashtextextended('buying_group account ' || a, 0) AS k
-                   FROM unnest(accounts) a ORDER BY 1) l;
-    END IF;
+    -- writers of the same account wait for each other (a bulk load waits for all)
+    PERFORM buying_group.lock_accounts(accounts);
     FOR si IN SELECT x.id, t.name AS template, x.update_existing
                 FROM buying_group.solution_interest x JOIN buying_group.template t ON t.id = x.template_id
                ORDER BY x.id LOOP
@@ -156,7 +146,8 @@ $$;
 COMMENT ON FUNCTION buying_group.verify_scores() IS
 'Recomputes every membership and score from scratch and lists each difference with what is stored and what is expected; empty when all is consistent';
 
--- The group of an account for a solution interest, locked; raises if there is none.
+-- The group of an account for a solution interest, locked against the
+-- account's other writers; raises if there is none.
 CREATE FUNCTION buying_group.group_for_update(si buying_group.solution_interest, account_key text)
 RETURNS buying_group.bgroup
 LANGUAGE plpgsql
@@ -165,6 +156,8 @@ AS $$
 DECLARE
     g buying_group.bgroup;
 BEGIN
+    -- the account's writer lock first, in the triggers' order, then the row
+    PERFORM buying_group.lock_accounts(ARRAY[account_key]);
     SELECT * INTO g FROM buying_group.bgroup x
      WHERE x.solution_interest_id = si.id AND x.account_key = group_for_update.account_key FOR UPDATE;
     IF NOT FOUND THEN

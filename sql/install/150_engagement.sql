@@ -308,7 +308,7 @@ BEGIN
                                 AND pg_catalog.jsonb_path_exists(tr.conditions,
                                         '$.** ? (@.attr == "person_engagement_score")'))
                ORDER BY x.id LOOP
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('buying_group all accounts', 0));
+        PERFORM buying_group.lock_accounts(NULL);
         PERFORM buying_group.sync_members(si.id, si.template, NULL, NULL, si.update_existing);
     END LOOP;
 

@@ -74,6 +74,7 @@ GRANT EXECUTE ON FUNCTION
     buying_group.create_solution_interest(text, text, text, boolean, numeric, numeric, text),
     buying_group.delete_solution_interest(text),
     buying_group.source_rank(text),
+    buying_group.lock_accounts(text[]),
     buying_group.refresh_groups(bigint[], boolean, numeric[]),
     buying_group.create_audience(text, jsonb, text),
     buying_group.delete_audience(text),
