@@ -58,7 +58,11 @@ INSERT INTO crm.person VALUES ('dm', 'A', 'CEO', NULL), ('inf', 'A', 'Director',
 SELECT buying_group.assign_member('Weights SI', 'A', p, r)
   FROM (VALUES ('dm', 'Decision Maker'), ('inf', 'Influencer'), ('prac', 'Practitioner')) v(p, r);
 -- the step alone: member scores set to the role totals
-INSERT INTO buying_group.person_score VALUES ('dm', 0, 52, now()), ('inf', 0, 28, now()), ('prac', 0, 17, now());
+-- (points whose scores are 52, 28 and 17 on this refresh's scale: cap's 35 raw points are 100,
+-- the weight is page_viewed's 40, and a score is the square root of raw points, scaled)
+INSERT INTO buying_group.person_points
+SELECT k, (pes / 100.0) ^ 2 * 35 * 40 FROM (VALUES ('dm', 52), ('inf', 28), ('prac', 17)) v(k, pes);
+SELECT person_key, round(engagement, 10) AS engagement FROM buying_group.person_engagement WHERE person_key IN ('dm', 'inf', 'prac') ORDER BY 1;
 SELECT person_key, role, round(role_share * 100, 2) AS share_percent, person_engagement, round(contribution, 4) AS contribution
   FROM buying_group.explain_engagement((SELECT id FROM buying_group.bgroup)) ORDER BY 2;
 SELECT round(sum(contribution), 2) AS weighted_sum FROM buying_group.member_engagement;

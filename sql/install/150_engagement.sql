@@ -179,13 +179,62 @@ COMMENT ON COLUMN buying_group.activity_weights.weight IS 'Its weight';
 COMMENT ON COLUMN buying_group.activity_weights.daily_cap IS 'Occurrences counted per person, type and day at most';
 COMMENT ON COLUMN buying_group.activity_weights.window_days IS 'Days of activity the score looks back';
 
-CREATE TABLE buying_group.person_score (
-    person_key     text PRIMARY KEY,
-    raw_engagement numeric NOT NULL,
-    engagement     numeric NOT NULL,
-    as_of          timestamptz NOT NULL
+CREATE FUNCTION buying_group.capped_points_transfn(internal, integer, date, float8, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bg_capped_points_transfn'
+LANGUAGE C CALLED ON NULL INPUT;
+COMMENT ON FUNCTION buying_group.capped_points_transfn(internal, integer, date, float8, integer) IS
+'Internal: counts one activity of a (type, day) for capped_points';
+CREATE FUNCTION buying_group.capped_points_finalfn(internal)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bg_capped_points_finalfn'
+LANGUAGE C;
+COMMENT ON FUNCTION buying_group.capped_points_finalfn(internal) IS
+'Internal: weight x min(count, cap) summed over the (type, day) entries of capped_points';
+CREATE AGGREGATE buying_group.capped_points(type_id integer, day date, weight float8, cap integer) (
+    SFUNC = buying_group.capped_points_transfn,
+    STYPE = internal,
+    SSPACE = 256,               -- a state with a few (type, day) entries: lets the planner hash by person
+    FINALFUNC = buying_group.capped_points_finalfn
 );
-COMMENT ON TABLE buying_group.person_score IS 'Person engagement scores of the last refresh_engagement';
+COMMENT ON AGGREGATE buying_group.capped_points(integer, date, float8, integer) IS
+'Internal: over one person''s activities, the sum over (type, day) of weight x min(occurrences, cap) (SPEC 7)';
+
+-- What a refresh stores: per person its weighted points, which change only
+-- where activity entered or left the window, and once the scale. The scores
+-- are computed from both when read (buying_group.person_score), so that a
+-- daily refresh rewrites only the persons whose activity changed.
+CREATE TABLE buying_group.person_points (
+    person_key text PRIMARY KEY,
+    points     double precision NOT NULL     -- sum over types and days of weight x min(count, cap)
+) WITH (fillfactor = 50);     -- room on each page: a changed score is a HOT update, no index entry
+COMMENT ON TABLE buying_group.person_points IS 'Per bound person: weighted, capped activity points of the last refresh_engagement';
+
+CREATE TABLE buying_group.engagement_refresh (
+    singleton   boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    as_of       timestamptz NOT NULL,
+    model_id    integer NOT NULL REFERENCES buying_group.engagement_model (id),
+    top_weight  double precision,               -- max weight of the types in the window (NULL: none)
+    low_points  double precision NOT NULL,      -- least and most points of a bound person
+    high_points double precision NOT NULL,
+    refreshed_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE buying_group.engagement_refresh IS 'The last refresh_engagement: its as_of, model and scale';
+
+CREATE VIEW buying_group.person_score AS
+SELECT pp.person_key,
+       (CASE WHEN r.top_weight > 0 THEN pp.points / r.top_weight ELSE 0 END)::numeric AS raw_engagement,
+       (CASE WHEN r.high_points = r.low_points THEN CASE WHEN pp.points > 0 THEN 100 ELSE 0 END
+             ELSE 100 * (pg_catalog.sqrt(pp.points / r.top_weight) - pg_catalog.sqrt(r.low_points / r.top_weight))
+                      / (pg_catalog.sqrt(r.high_points / r.top_weight) - pg_catalog.sqrt(r.low_points / r.top_weight))
+        END)::numeric AS engagement,
+       r.as_of
+  FROM buying_group.person_points pp CROSS JOIN buying_group.engagement_refresh r;
+COMMENT ON VIEW buying_group.person_score IS 'Person engagement scores of the last refresh_engagement, from its points and scale';
+COMMENT ON COLUMN buying_group.person_score.person_key IS 'Key of the person (as text)';
+COMMENT ON COLUMN buying_group.person_score.raw_engagement IS 'Points relative to the largest weight in the window: sum of min(count, cap) x w / max w';
+COMMENT ON COLUMN buying_group.person_score.engagement IS 'Person engagement score 0..100 (PES): the square root of raw_engagement, scaled over all bound persons';
+COMMENT ON COLUMN buying_group.person_score.as_of IS 'The as_of of the refresh';
 
 CREATE VIEW buying_group.person_engagement AS
 SELECT s.person_key, s.raw_engagement, s.engagement, s.as_of FROM buying_group.person_score s;
@@ -194,6 +243,19 @@ COMMENT ON COLUMN buying_group.person_engagement.person_key IS 'Key of the perso
 COMMENT ON COLUMN buying_group.person_engagement.raw_engagement IS 'Capped, weighted activity points in the window, before the square root and the scaling';
 COMMENT ON COLUMN buying_group.person_engagement.engagement IS 'Person engagement score 0..100 (PES)';
 COMMENT ON COLUMN buying_group.person_engagement.as_of IS 'The as_of of the refresh';
+
+-- Whether a column alone is unique (a unique index on it, without predicate).
+CREATE FUNCTION buying_group.is_unique_column(tbl regclass, col name)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT EXISTS (SELECT FROM pg_catalog.pg_index i
+                     JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                    WHERE i.indrelid = tbl AND i.indisunique AND i.indnkeyatts = 1
+                      AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = col)
+$$;
+COMMENT ON FUNCTION buying_group.is_unique_column(regclass, name) IS 'Internal: whether a unique index makes the column alone unique';
 
 -- The SQL expressions of the bound activities' time and UTC day.
 CREATE FUNCTION buying_group.activity_time_sql(act buying_group.binding, OUT at_sql text, OUT day_sql text)
@@ -252,6 +314,9 @@ DECLARE
     t record;
     si record;
     persons bigint;
+    low double precision;
+    high double precision;
+    top double precision;
     ids bigint[];
     scores numeric[];
 BEGIN
@@ -263,40 +328,47 @@ BEGIN
     SELECT * INTO m FROM buying_group.engagement_model x WHERE x.status = 'active';
     t := buying_group.activity_time_sql(act);
 
-    DELETE FROM buying_group.person_score;
+    -- one aggregation by person (capped_points counts per type and day itself);
+    -- only the persons whose points changed are written, then the scale
     EXECUTE format($q$
-        WITH counts AS (
-            SELECT a.%1$I::text AS person_key, a.%2$I::text AS activity_type, %3$s AS day, count(*) AS n
-              FROM %4$s a
-             WHERE %5$s > $1 - pg_catalog.make_interval(days => $2) AND %5$s <= $1
-               AND a.%2$I::text IN (SELECT w.activity_type FROM buying_group.activity_weight w
-                                     WHERE w.model_id = $3 AND w.weight > 0)
-             GROUP BY 1, 2, 3),
-        used AS (
-            -- A*: weighted types that occur in the window; weights relative to their maximum
-            SELECT w.activity_type, w.weight / max(w.weight) OVER () AS relative
+        WITH weights AS (
+            SELECT w.activity_type, w.weight::float8 AS weight,
+                   row_number() OVER (ORDER BY w.activity_type)::integer AS type_id
               FROM buying_group.activity_weight w
-             WHERE w.model_id = $3 AND w.weight > 0
-               AND w.activity_type IN (SELECT c.activity_type FROM counts c)),
-        raw AS (
-            SELECT c.person_key, sum(LEAST(c.n, $4) * u.relative) AS raw
-              FROM counts c JOIN used u ON u.activity_type = c.activity_type
+             WHERE w.model_id = $3 AND w.weight > 0),
+        points AS (
+            SELECT a.%1$I::text AS person_key, buying_group.capped_points(w.type_id, %3$s, w.weight, $4) AS points,
+                   max(w.weight) AS top_weight
+              FROM %4$s a JOIN weights w ON w.activity_type = a.%2$I::text
+             WHERE %5$s > $1 - pg_catalog.make_interval(days => $2) AND %5$s <= $1
              GROUP BY 1),
-        person AS (
-            SELECT DISTINCT p.%6$I::text AS person_key FROM %7$s p WHERE p.%6$I IS NOT NULL),
-        scored AS (
-            SELECT p.person_key, coalesce(r.raw, 0) AS raw, pg_catalog.sqrt(coalesce(r.raw, 0)) AS s
-              FROM person p LEFT JOIN raw r ON r.person_key = p.person_key),
-        bounds AS (SELECT min(s) AS lo, max(s) AS hi FROM scored)
-        INSERT INTO buying_group.person_score (person_key, raw_engagement, engagement, as_of)
-        SELECT sc.person_key, sc.raw,
-               CASE WHEN b.hi = b.lo THEN CASE WHEN sc.s > 0 THEN 100 ELSE 0 END
-                    ELSE 100 * (sc.s - b.lo) / (b.hi - b.lo) END,
-               $1
-          FROM scored sc, bounds b$q$,
-        act.person_column, act.type_column, t.day_sql, act.relation, t.at_sql, per.key_column, per.relation)
-    USING as_of, m.window_days, m.id, m.daily_cap;
-    GET DIAGNOSTICS persons = ROW_COUNT;
+        fresh AS (
+            SELECT p.person_key, coalesce(pt.points, 0) AS points
+              FROM (SELECT x.%6$I::text AS person_key FROM %7$s x WHERE x.%6$I IS NOT NULL %8$s) p
+              LEFT JOIN points pt ON pt.person_key = p.person_key),
+        diff AS (
+            SELECT coalesce(f.person_key, o.person_key) AS person_key, f.points AS new_points,
+                   o.person_key IS NOT NULL AS stored
+              FROM fresh f FULL JOIN buying_group.person_points o ON o.person_key = f.person_key
+             WHERE f.points IS DISTINCT FROM o.points),
+        gone AS (
+            DELETE FROM buying_group.person_points x USING diff d
+             WHERE x.person_key = d.person_key AND d.new_points IS NULL),
+        changed AS (
+            UPDATE buying_group.person_points x SET points = d.new_points FROM diff d
+             WHERE x.person_key = d.person_key AND d.stored AND d.new_points IS NOT NULL),
+        added AS (
+            INSERT INTO buying_group.person_points (person_key, points)
+            SELECT d.person_key, d.new_points FROM diff d WHERE NOT d.stored)
+        SELECT count(*), min(f.points), max(f.points), (SELECT max(pt.top_weight) FROM points pt) FROM fresh f$q$,
+        act.person_column, act.type_column, t.day_sql, act.relation, t.at_sql, per.key_column, per.relation,
+        CASE WHEN buying_group.is_unique_column(per.relation, per.key_column) THEN '' ELSE 'GROUP BY 1' END)
+    INTO persons, low, high, top USING as_of, m.window_days, m.id, m.daily_cap;
+    INSERT INTO buying_group.engagement_refresh AS r (as_of, model_id, top_weight, low_points, high_points)
+    VALUES (as_of, m.id, top, coalesce(low, 0), coalesce(high, 0))
+    ON CONFLICT (singleton) DO UPDATE
+       SET as_of = EXCLUDED.as_of, model_id = EXCLUDED.model_id, top_weight = EXCLUDED.top_weight,
+           low_points = EXCLUDED.low_points, high_points = EXCLUDED.high_points, refreshed_at = pg_catalog.now();
 
     -- roles whose conditions test person_engagement_score follow the new
     -- scores, before the groups' engagement is computed from their members;
@@ -341,7 +413,7 @@ DECLARE
     act buying_group.binding := buying_group.bound('activities');
     m buying_group.engagement_model;
     t record;
-    as_of timestamptz := (SELECT max(s.as_of) FROM buying_group.person_score s);
+    as_of timestamptz := (SELECT r.as_of FROM buying_group.engagement_refresh r);
 BEGIN
     IF NOT EXISTS (SELECT FROM buying_group.bgroup g WHERE g.id = explain_engagement.buying_group_id) THEN
         RAISE EXCEPTION 'buying group % does not exist', buying_group_id USING ERRCODE = 'undefined_object';

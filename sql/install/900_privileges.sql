@@ -47,7 +47,7 @@ TO buying_group_reader;
 GRANT INSERT, UPDATE, DELETE ON buying_group.role, buying_group.template, buying_group.template_role,
     buying_group.binding, buying_group.solution_interest, buying_group.audience, buying_group.bgroup,
     buying_group.bmember, buying_group.score_history, buying_group.engagement_model,
-    buying_group.activity_weight, buying_group.person_score, buying_group.field_map, buying_group.stage_model,
+    buying_group.activity_weight, buying_group.person_points, buying_group.engagement_refresh, buying_group.field_map, buying_group.stage_model,
     buying_group.stage, buying_group.stage_transition
     TO buying_group_admin;
 GRANT INSERT, DELETE ON buying_group.events TO buying_group_admin;
