@@ -90,11 +90,13 @@ CREATE FUNCTION buying_group.refresh_groups(ids bigint[], emit_events boolean DE
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_generic_plan     -- planned once per session: the triggers call it per statement
 AS $$
 DECLARE
     changed_ids bigint[];
 BEGIN
-    -- PL/pgSQL rather than SQL: the statement's plan is kept for the session
+    -- PL/pgSQL rather than SQL, and a generic plan: the statement is planned once
+    -- per session (custom plans cost more than the statement itself)
     WITH given AS (
         SELECT u.id, u.engagement FROM unnest(ids, engagements) u(id, engagement) WHERE u.id IS NOT NULL),
     fresh AS (
@@ -109,7 +111,7 @@ BEGIN
                   FROM (SELECT 1) one
                   LEFT JOIN buying_group.bmember m ON m.buying_group_id = g2.id AND NOT m.is_removed
                   LEFT JOIN buying_group.role r ON r.id = m.role_id) c
-         WHERE engagements IS NULL AND g2.id = ANY (ids)),     -- = ANY: an index scan in the kept plan too
+         WHERE engagements IS NULL),          -- joined to the given ids: an index probe per id
     before AS (
         SELECT g.id, g.completeness, g.engagement, g.sales_ready FROM buying_group.bgroup g
          WHERE g.id = ANY (ids)),
