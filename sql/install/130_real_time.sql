@@ -2,48 +2,16 @@
 -- Real time (SPEC 8): triggers on the bound persons table
 --------------------------------------------------------------------------
 
--- Statement trigger of the bound persons table (INSERT, UPDATE, DELETE with
--- transition tables; TRUNCATE): brings the memberships of the persons and
--- accounts the statement touched up to date, in the same transaction.
--- SECURITY DEFINER so that the CRM sync needs write access to its own table
--- only; it reads nothing but the transition tables and the catalog, and
--- passes keys as parameters.
-CREATE FUNCTION buying_group.persons_changed()
-RETURNS trigger
+-- What a persons statement changes: the memberships of the persons and
+-- accounts it touched, for every solution interest, under the accounts' locks.
+CREATE FUNCTION buying_group.sync_persons(accounts text[], persons text[])
+RETURNS void
 LANGUAGE plpgsql
-SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    per buying_group.binding := buying_group.bound('persons');
-    rows_sql text;
-    accounts text[];
-    persons text[];
     si record;
 BEGIN
-    IF TG_OP = 'TRUNCATE' THEN
-        WITH gone AS (DELETE FROM buying_group.bmember m RETURNING m.*)
-        INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
-        SELECT 'member_removed', x.buying_group_id, g.account_key, x.person_key,
-               pg_catalog.jsonb_build_object('role', r.name, 'source', x.source, 'reason', 'left the account')
-          FROM gone x JOIN buying_group.bgroup g ON g.id = x.buying_group_id
-          JOIN buying_group.role r ON r.id = x.role_id
-         WHERE NOT x.is_removed
-         ORDER BY x.buying_group_id, x.person_key;
-        PERFORM buying_group.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g));
-        RETURN NULL;
-    END IF;
-    rows_sql := CASE TG_OP
-        WHEN 'INSERT' THEN format('SELECT %I::text, %I::text FROM new_rows', per.key_column, per.account_column)
-        WHEN 'DELETE' THEN format('SELECT %I::text, %I::text FROM old_rows', per.key_column, per.account_column)
-        ELSE format('SELECT %1$I::text, %2$I::text FROM new_rows UNION SELECT %1$I::text, %2$I::text FROM old_rows',
-                    per.key_column, per.account_column) END;
-    EXECUTE format('SELECT array_agg(DISTINCT k), array_agg(DISTINCT a) FILTER (WHERE a IS NOT NULL) FROM (%s) s(k, a)',
-                   rows_sql)
-       INTO persons, accounts;
-    IF accounts IS NULL THEN
-        RETURN NULL;
-    END IF;
     -- writers of the same account wait for each other (a bulk load waits for all)
     PERFORM buying_group.lock_accounts(accounts);
     FOR si IN SELECT x.id, t.name AS template, x.update_existing
@@ -51,9 +19,45 @@ BEGIN
                ORDER BY x.id LOOP
         PERFORM buying_group.sync_members(si.id, si.template, accounts, persons, si.update_existing);
     END LOOP;
-    RETURN NULL;
 END
 $$;
+COMMENT ON FUNCTION buying_group.sync_persons(text[], text[]) IS
+'Internal: brings the memberships of the given persons and accounts up to date for every solution interest';
+
+-- What a TRUNCATE of the persons table changes: every member is gone.
+CREATE FUNCTION buying_group.persons_truncated()
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM buying_group.lock_accounts(NULL);
+    WITH gone AS (DELETE FROM buying_group.bmember m RETURNING m.*)
+    INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
+    SELECT 'member_removed', x.buying_group_id, g.account_key, x.person_key,
+           pg_catalog.jsonb_build_object('role', r.name, 'source', x.source, 'reason', 'left the account')
+      FROM gone x JOIN buying_group.bgroup g ON g.id = x.buying_group_id
+      JOIN buying_group.role r ON r.id = x.role_id
+     WHERE NOT x.is_removed
+     ORDER BY x.buying_group_id, x.person_key;
+    PERFORM buying_group.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g));
+END
+$$;
+COMMENT ON FUNCTION buying_group.persons_truncated() IS
+'Internal: after a TRUNCATE of the persons table, removes every member and recomputes every score';
+
+-- Statement trigger of the bound persons table (INSERT, UPDATE, DELETE with
+-- transition tables; TRUNCATE), in C: reads the touched keys from the
+-- transition tables and calls sync_persons (persons_truncated), in the same
+-- transaction. SECURITY DEFINER so that the CRM sync needs write access to
+-- its own table only; it reads nothing but the transition tables and the
+-- catalog, and passes keys as parameters.
+CREATE FUNCTION buying_group.persons_changed()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'bg_persons_changed'
+LANGUAGE C
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION buying_group.persons_changed() IS
 'Trigger of the bound persons table: keeps memberships and scores current in the same transaction';
 

@@ -84,6 +84,8 @@ GRANT EXECUTE ON FUNCTION
     buying_group.sync_members(integer, text, text[], text[], boolean),
     buying_group.sync_execute(text, integer, text, text[], text[], boolean),
     buying_group.install_person_triggers(regclass, regclass),
+    buying_group.sync_persons(text[], text[]),
+    buying_group.persons_truncated(),
     buying_group.group_for_update(buying_group.solution_interest, text),
     buying_group.require_source(text),
     buying_group.assign_member(text, text, text, text, text),
