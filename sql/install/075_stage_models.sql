@@ -127,6 +127,17 @@ $$;
 COMMENT ON FUNCTION buying_group.stage_model_error(text, text, text, text) IS
 'Internal: raises the error of an invalid stage model definition at a JSON path';
 
+-- The stages of a model (of one kind, when given), in order, for messages.
+CREATE FUNCTION buying_group.stage_list(model_id integer, kind text DEFAULT NULL)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.string_agg(s.name, ', ' ORDER BY s.position) FROM buying_group.stage s
+     WHERE s.stage_model_id = model_id AND (stage_list.kind IS NULL OR s.kind = stage_list.kind)
+$$;
+COMMENT ON FUNCTION buying_group.stage_list(integer, text) IS 'Internal: the names of a model''s stages (of one kind, when given), in order';
+
 -- The stage of a model named name (case-insensitively), or raises at path.
 CREATE FUNCTION buying_group.stage_named(model_id integer, stage_name jsonb, path text)
 RETURNS text
@@ -143,8 +154,7 @@ BEGIN
      WHERE s.stage_model_id = model_id AND pg_catalog.lower(s.name) = pg_catalog.lower(pg_catalog.btrim(stage_name #>> '{}'));
     IF found IS NULL THEN
         PERFORM buying_group.stage_model_error(path, format('unknown stage %s', stage_name::text),
-                    format('The stages are: %s.', (SELECT string_agg(s.name, ', ' ORDER BY s.position)
-                                                     FROM buying_group.stage s WHERE s.stage_model_id = model_id)));
+                    format('The stages are: %s.', buying_group.stage_list(model_id)));
     END IF;
     RETURN found;
 END

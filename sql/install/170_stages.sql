@@ -92,9 +92,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'stage model "%" has no stage "%"', model, stage
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('Its stages are: %s.', (SELECT string_agg(s.name, ', ' ORDER BY s.position)
-                                                            FROM buying_group.stage s
-                                                           WHERE s.stage_model_id = si.stage_model_id));
+                  DETAIL = format('Its stages are: %s.', buying_group.stage_list(si.stage_model_id));
     END IF;
     IF g.stage = target.name THEN
         RETURN g.stage;
@@ -103,8 +101,7 @@ BEGIN
         RAISE EXCEPTION 'buying group "%" has no stage yet and "%" is not an entry stage', g.name, target.name
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = format('A group without a stage can enter: %s.',
-                                  (SELECT string_agg(s.name, ', ' ORDER BY s.position) FROM buying_group.stage s
-                                    WHERE s.stage_model_id = si.stage_model_id AND s.kind = 'entry'));
+                                  buying_group.stage_list(si.stage_model_id, 'entry'));
     END IF;
     IF g.stage IS NOT NULL AND NOT EXISTS (
             SELECT FROM buying_group.stage_transition t

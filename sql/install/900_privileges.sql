@@ -99,6 +99,7 @@ GRANT EXECUTE ON FUNCTION
     buying_group.stage_model_for_update(text),
     buying_group.stage_model_error(text, text, text, text),
     buying_group.stage_named(integer, jsonb, text),
+    buying_group.stage_list(integer, text),
     buying_group.load_stage_model(integer, jsonb),
     buying_group.create_stage_model(text, jsonb, text),
     buying_group.update_stage_model(text, jsonb),
