@@ -34,5 +34,8 @@ else
 fi
 dropdb demo_check
 
+echo "== crash recovery: an immediate shutdown mid-load, then verify_scores() (restarts the cluster: last)"
+if bash test/crash/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
