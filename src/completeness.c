@@ -113,15 +113,19 @@ check_same_template(CompletenessState *s, const char *tmpl, int len)
 }
 
 PG_FUNCTION_INFO_V1(bg_completeness_transfn);
+PG_FUNCTION_INFO_V1(bg_completeness_count_transfn);
 PG_FUNCTION_INFO_V1(bg_completeness_combinefn);
 PG_FUNCTION_INFO_V1(bg_completeness_finalfn);
 PG_FUNCTION_INFO_V1(bg_role_completeness_finalfn);
 PG_FUNCTION_INFO_V1(bg_completeness_state_in);
 PG_FUNCTION_INFO_V1(bg_completeness_state_out);
 
-/* Transition: counts one row's role (NULL roles count nothing). */
-Datum
-bg_completeness_transfn(PG_FUNCTION_ARGS)
+/*
+ * Adds count members of a role (argument 2; NULL counts nothing) to the
+ * state (argument 0) of the template (argument 1).
+ */
+static Datum
+completeness_add(FunctionCallInfo fcinfo, int64 count)
 {
 	MemoryContext aggcxt;
 	CompletenessState *s;
@@ -143,17 +147,40 @@ bg_completeness_transfn(PG_FUNCTION_ARGS)
 		s = (CompletenessState *) PG_GETARG_POINTER(0);
 		check_same_template(s, VARDATA_ANY(tmpl), VARSIZE_ANY_EXHDR(tmpl));
 	}
-	if (PG_ARGISNULL(2))
+	if (PG_ARGISNULL(2) || count == 0)
 		PG_RETURN_POINTER(s);
 
 	role = PG_GETARG_TEXT_PP(2);
 	e = state_find(s, VARDATA_ANY(role), VARSIZE_ANY_EXHDR(role));
 	if (e != NULL)
 	{
-		e->count++;				/* the state lives in the aggregate context */
+		e->count += count;		/* the state lives in the aggregate context */
 		PG_RETURN_POINTER(s);
 	}
-	PG_RETURN_POINTER(state_append(aggcxt, s, VARDATA_ANY(role), VARSIZE_ANY_EXHDR(role), 1));
+	PG_RETURN_POINTER(state_append(aggcxt, s, VARDATA_ANY(role), VARSIZE_ANY_EXHDR(role), count));
+}
+
+/* Transition of completeness(template, role): counts one row's role. */
+Datum
+bg_completeness_transfn(PG_FUNCTION_ARGS)
+{
+	return completeness_add(fcinfo, 1);
+}
+
+/*
+ * Transition of completeness(template, role, members): counts a row's
+ * members of the role at once (a row per role, from stored counts).
+ */
+Datum
+bg_completeness_count_transfn(PG_FUNCTION_ARGS)
+{
+	int64		count = PG_ARGISNULL(3) ? 0 : PG_GETARG_INT64(3);
+
+	if (count < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("completeness() cannot count %lld members of a role", (long long) count)));
+	return completeness_add(fcinfo, count);
 }
 
 /* Combine: adds the counts of two partial states of the same template. */

@@ -64,6 +64,23 @@ CREATE AGGREGATE buying_group.completeness(template text, role text) (
 COMMENT ON AGGREGATE buying_group.completeness(text, text) IS
 'Completeness (0..100, full precision) of a buying group: one row per member with its role; NULL roles are ignored';
 
+CREATE FUNCTION buying_group.completeness_count_transfn(buying_group.completeness_state, text, text, bigint)
+RETURNS buying_group.completeness_state
+AS 'MODULE_PATHNAME', 'bg_completeness_count_transfn'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION buying_group.completeness_count_transfn(buying_group.completeness_state, text, text, bigint) IS
+'Transition function of completeness(template, role, members): counts a row''s members of its role';
+
+CREATE AGGREGATE buying_group.completeness(template text, role text, members bigint) (
+    SFUNC = buying_group.completeness_count_transfn,
+    STYPE = buying_group.completeness_state,
+    COMBINEFUNC = buying_group.completeness_combinefn,
+    FINALFUNC = buying_group.completeness_finalfn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE buying_group.completeness(text, text, bigint) IS
+'Completeness (0..100, full precision) of a buying group from one row per role with how many members hold it';
+
 CREATE AGGREGATE buying_group.role_completeness(template text, role text) (
     SFUNC = buying_group.completeness_transfn,
     STYPE = buying_group.completeness_state,

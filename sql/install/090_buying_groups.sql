@@ -38,6 +38,50 @@ CREATE INDEX ON buying_group.bmember (person_key);
 COMMENT ON TABLE buying_group.bmember IS 'Members of buying groups: one role per person and group; removal is soft';
 SELECT pg_catalog.pg_extension_config_dump('buying_group.bmember', '');
 
+-- How many members (not removed) hold each role of a group, kept by every
+-- writer of memberships in the same statement: a group's scores then cost
+-- its roles, not its members, however large the account.
+CREATE TABLE buying_group.bgroup_role (
+    buying_group_id bigint NOT NULL,
+    role_id         integer NOT NULL,
+    assigned        integer NOT NULL,
+    PRIMARY KEY (buying_group_id, role_id)
+);
+COMMENT ON TABLE buying_group.bgroup_role IS 'Members (not removed) per buying group and role: the counts scores are computed from';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.bgroup_role', '');
+
+-- Adds to the role counts of groups (parallel arrays of group, role, delta).
+CREATE FUNCTION buying_group.count_roles(groups bigint[], roles integer[], deltas integer[])
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO buying_group.bgroup_role AS c (buying_group_id, role_id, assigned)
+    SELECT d.g, d.r, sum(d.n) FROM unnest(groups, roles, deltas) d(g, r, n)
+     GROUP BY 1, 2 HAVING sum(d.n) <> 0
+    ON CONFLICT (buying_group_id, role_id) DO UPDATE SET assigned = c.assigned + EXCLUDED.assigned
+$$;
+COMMENT ON FUNCTION buying_group.count_roles(bigint[], integer[], integer[]) IS
+'Internal: adds deltas to the role counts of buying groups';
+
+-- Counts the roles of groups again from their members: those of a solution
+-- interest, or all when NULL.
+CREATE FUNCTION buying_group.recount_roles(si_id integer)
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+    DELETE FROM buying_group.bgroup_role k USING buying_group.bgroup g
+     WHERE g.id = k.buying_group_id AND (si_id IS NULL OR g.solution_interest_id = si_id);
+    INSERT INTO buying_group.bgroup_role (buying_group_id, role_id, assigned)
+    SELECT m.buying_group_id, m.role_id, count(*)
+      FROM buying_group.bmember m JOIN buying_group.bgroup g ON g.id = m.buying_group_id
+     WHERE NOT m.is_removed AND (si_id IS NULL OR g.solution_interest_id = si_id)
+     GROUP BY 1, 2;
+$$;
+COMMENT ON FUNCTION buying_group.recount_roles(integer) IS
+'Internal: counts the roles of the groups of a solution interest (all when NULL) again from their members';
+
 -- Serialises the writers of buying groups by account: the given accounts'
 -- locks, taken in one global order (writers of the same account wait for each
 -- other, never deadlock), under a shared hold of one lock that excludes

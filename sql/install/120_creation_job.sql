@@ -34,7 +34,11 @@ BEGIN
                            buying_group.match_role($3, p) AS role
                       FROM %6$s p WHERE p.%5$I IS NOT NULL) m ON m.account_key = ng.account_key
               JOIN buying_group.role r ON r.name = m.role
-            ON CONFLICT DO NOTHING)
+            ON CONFLICT DO NOTHING
+            RETURNING buying_group_id, role_id),
+        counted AS (
+            INSERT INTO buying_group.bgroup_role (buying_group_id, role_id, assigned)
+            SELECT nm.buying_group_id, nm.role_id, count(*) FROM new_member nm GROUP BY 1, 2)
         SELECT array_agg(id) FROM new_group$q$,
         acc.key_column, acc.name_column, aud.view_name, per.account_column, per.key_column, per.relation)
     INTO ids USING si.id, si.name, tmpl;
@@ -108,6 +112,21 @@ BEGIN
              WHERE d.group_id = m.buying_group_id AND d.person_key = m.person_key AND d.role_id IS NULL
                AND m.source = 'system' AND NOT m.is_removed AND $5
             RETURNING m.buying_group_id, m.person_key, m.role_id),
+        counted AS (
+            -- the role counts follow: +1 for a role taken, -1 for a role left
+            INSERT INTO buying_group.bgroup_role AS k (buying_group_id, role_id, assigned)
+            SELECT d.buying_group_id, d.role_id, sum(d.n)
+              FROM (SELECT x.buying_group_id, x.role_id, -1 AS n FROM gone x WHERE NOT x.is_removed
+                    UNION ALL
+                    SELECT a.buying_group_id, a.role_id, 1 FROM added a
+                    UNION ALL
+                    SELECT p.buying_group_id, p.role_id, -1
+                      FROM added a JOIN prior p ON p.buying_group_id = a.buying_group_id AND p.person_key = a.person_key
+                     WHERE NOT p.is_removed
+                    UNION ALL
+                    SELECT x.buying_group_id, x.role_id, -1 FROM removed x) d
+             GROUP BY 1, 2 HAVING sum(d.n) <> 0
+            ON CONFLICT (buying_group_id, role_id) DO UPDATE SET assigned = k.assigned + EXCLUDED.assigned),
         change AS (
             SELECT 'member_removed' AS type, x.buying_group_id, x.person_key, x.role_id, NULL::integer AS old_role_id,
                    x.source, 'left the account' AS reason
@@ -188,6 +207,7 @@ BEGIN
                ORDER BY x.id LOOP
         PERFORM buying_group.lock_accounts(NULL);
         total := total + buying_group.sync_members(si.id, si.template, NULL, NULL, si.update_existing);
+        PERFORM buying_group.recount_roles(si.id);
         PERFORM buying_group.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g
                                                    WHERE g.solution_interest_id = si.id));
     END LOOP;

@@ -32,6 +32,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM buying_group.lock_accounts(NULL);
+    DELETE FROM buying_group.bgroup_role;
     WITH gone AS (DELETE FROM buying_group.bmember m RETURNING m.*)
     INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
     SELECT 'member_removed', x.buying_group_id, g.account_key, x.person_key,
@@ -145,6 +146,18 @@ BEGIN
               LEFT JOIN buying_group.role r ON r.id = m.role_id
              GROUP BY g2.id) c ON c.id = g.id
      WHERE (g.completeness, g.member_count) IS DISTINCT FROM (c.completeness, c.members);
+    -- the role counts the scores are computed from, against the members
+    RETURN QUERY
+    SELECT coalesce(k.buying_group_id, c.buying_group_id), g.account_key, NULL::text,
+           'role count of ' || r.name || ' differs', coalesce(k.assigned, 0)::text, coalesce(c.n, 0)::text
+      FROM (SELECT k2.buying_group_id, k2.role_id, k2.assigned FROM buying_group.bgroup_role k2
+             WHERE k2.assigned <> 0) k
+      FULL JOIN (SELECT m.buying_group_id, m.role_id, count(*) AS n FROM buying_group.bmember m
+                  WHERE NOT m.is_removed GROUP BY 1, 2) c
+        ON c.buying_group_id = k.buying_group_id AND c.role_id = k.role_id
+      JOIN buying_group.bgroup g ON g.id = coalesce(k.buying_group_id, c.buying_group_id)
+      JOIN buying_group.role r ON r.id = coalesce(k.role_id, c.role_id)
+     WHERE coalesce(k.assigned, 0) <> coalesce(c.n, 0);
 END
 $$;
 COMMENT ON FUNCTION buying_group.verify_scores() IS
@@ -241,6 +254,9 @@ BEGIN
     ON CONFLICT ON CONSTRAINT bmember_pkey DO UPDATE
        SET role_id = EXCLUDED.role_id, source = EXCLUDED.source, is_removed = false, removed_at = NULL,
            assigned_at = pg_catalog.now();
+    -- the new role counts; the old one no longer, if it counted
+    PERFORM buying_group.count_roles(ARRAY[g.id, g.id], ARRAY[rid, m.role_id],
+                                     ARRAY[1, CASE WHEN m.person_key IS NOT NULL AND NOT m.is_removed THEN -1 END]);
     INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
     VALUES (CASE WHEN m.person_key IS NULL OR m.is_removed OR m.role_id = rid THEN 'member_assigned'
                  ELSE 'role_changed' END,
@@ -288,6 +304,7 @@ BEGIN
        SET is_removed = true, removed_at = coalesce(x.removed_at, pg_catalog.now()), source = remove_member.source
      WHERE x.buying_group_id = g.id AND x.person_key = remove_member.person_key;
     IF NOT m.is_removed THEN
+        PERFORM buying_group.count_roles(ARRAY[g.id], ARRAY[m.role_id], ARRAY[-1]);
         INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
         VALUES ('member_removed', g.id, g.account_key, remove_member.person_key,
                 pg_catalog.jsonb_build_object('role', (SELECT r.name FROM buying_group.role r WHERE r.id = m.role_id),

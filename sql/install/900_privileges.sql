@@ -19,10 +19,12 @@ GRANT EXECUTE ON FUNCTION
     buying_group.completeness_state_in(cstring),
     buying_group.completeness_state_out(buying_group.completeness_state),
     buying_group.completeness_transfn(buying_group.completeness_state, text, text),
+    buying_group.completeness_count_transfn(buying_group.completeness_state, text, text, bigint),
     buying_group.completeness_combinefn(buying_group.completeness_state, buying_group.completeness_state),
     buying_group.completeness_finalfn(buying_group.completeness_state),
     buying_group.role_completeness_finalfn(buying_group.completeness_state),
     buying_group.completeness(text, text),
+    buying_group.completeness(text, text, bigint),
     buying_group.role_completeness(text, text),
     buying_group.rule_to_sql(text, regtype, text, text),
     buying_group.persons_type(),
@@ -47,7 +49,7 @@ TO buying_group_reader;
 GRANT INSERT, UPDATE, DELETE ON buying_group.role, buying_group.template, buying_group.template_role,
     buying_group.binding, buying_group.solution_interest, buying_group.audience, buying_group.bgroup,
     buying_group.bmember, buying_group.score_history, buying_group.engagement_model,
-    buying_group.activity_weight, buying_group.person_points, buying_group.engagement_refresh, buying_group.field_map, buying_group.stage_model,
+    buying_group.activity_weight, buying_group.bgroup_role, buying_group.person_points, buying_group.engagement_refresh, buying_group.field_map, buying_group.stage_model,
     buying_group.stage, buying_group.stage_transition
     TO buying_group_admin;
 GRANT INSERT, DELETE ON buying_group.events TO buying_group_admin;
@@ -75,6 +77,8 @@ GRANT EXECUTE ON FUNCTION
     buying_group.delete_solution_interest(text),
     buying_group.source_rank(text),
     buying_group.lock_accounts(text[]),
+    buying_group.count_roles(bigint[], integer[], integer[]),
+    buying_group.recount_roles(integer),
     buying_group.refresh_groups(bigint[], boolean, numeric[]),
     buying_group.create_audience(text, jsonb, text),
     buying_group.delete_audience(text),
