@@ -83,7 +83,9 @@ BEGIN
             SELECT g.id AS group_id, p.%1$I::text AS person_key, r.id AS role_id
               FROM buying_group.bgroup g
               JOIN %3$s p ON p.%2$I::text = g.account_key AND p.%1$I IS NOT NULL
-              LEFT JOIN buying_group.role r ON r.name = buying_group.match_role($2, p)
+              -- OFFSET 0: matched once per person, not once per role row of the join
+              CROSS JOIN LATERAL (SELECT buying_group.match_role($2, p) AS role OFFSET 0) mr
+              LEFT JOIN buying_group.role r ON r.name = mr.role
              WHERE g.solution_interest_id = $1 %4$s %5$s),
         prior AS (
             SELECT m.buying_group_id, m.person_key, m.role_id, m.is_removed

@@ -93,7 +93,7 @@ copy_with=$(copy_ms)
 sql -c "DELETE FROM crm.person WHERE person_key LIKE 'c%'" -c "ALTER TABLE crm.person DISABLE TRIGGER USER"
 copy_without=$(copy_ms)
 sql -c "DELETE FROM crm.person WHERE person_key LIKE 'c%'" -c "ALTER TABLE crm.person ENABLE TRIGGER USER" \
-    -c "SELECT buying_group.run_maintenance()" > /dev/null
+    -c "SELECT buying_group.recompute()" > /dev/null
 echo "COPY without triggers: $copy_without ms   with: $copy_with ms"
 
 echo "== writers on random_zipfian accounts (upserts that may move persons), ${seconds}s each"
