@@ -157,3 +157,15 @@ SELECT count(*) AS groups,
        count(*) FILTER (WHERE round(c.c, 12) IS DISTINCT FROM round(r.c, 12)) AS mismatches,
        count(DISTINCT round(c.c, 2)) > 10 AS varied
   FROM diff_c c JOIN diff_ref r USING (t, g);
+
+-- from counts (one row per role and how many hold it: what stored scores use), the same
+-- as over the rows, on every group of the differential data; negative counts are refused
+SELECT count(*) AS groups,
+       count(*) FILTER (WHERE k.c IS DISTINCT FROM c.c) AS mismatches
+  FROM (SELECT t, g, buying_group.completeness('Diff ' || t, role, n) AS c
+          FROM (SELECT t, g, role, count(*) AS n FROM diff_member GROUP BY 1, 2, 3) counted
+         GROUP BY t, g) k
+  JOIN diff_c c USING (t, g);
+SELECT buying_group.completeness('AJO 3-5-1', role, n) AS completeness
+  FROM (VALUES ('Decision Maker', 2), ('Influencer', 6), ('Practitioner', NULL), (NULL, 4)) v(role, n);
+SELECT buying_group.completeness('AJO 3-5-1', 'Influencer', -1);
