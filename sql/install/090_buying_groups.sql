@@ -42,7 +42,7 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.bmember', '');
 -- writer of memberships in the same statement: a group's scores then cost
 -- its roles, not its members, however large the account.
 CREATE TABLE buying_group.bgroup_role (
-    buying_group_id bigint NOT NULL,
+    buying_group_id bigint NOT NULL REFERENCES buying_group.bgroup (id) ON DELETE CASCADE,
     role_id         integer NOT NULL,
     assigned        integer NOT NULL,
     PRIMARY KEY (buying_group_id, role_id)
