@@ -2,6 +2,8 @@
 -- KPI views (SPEC 9): per solution interest, what marketing asks
 --------------------------------------------------------------------------
 
+CREATE INDEX score_history_sales_ready ON buying_group.score_history (buying_group_id, at) WHERE sales_ready;
+
 -- When each group first became sales-ready, from score_history.
 CREATE VIEW buying_group.first_sales_ready AS
 SELECT h.buying_group_id, min(h.at) AS at
@@ -17,8 +19,7 @@ SELECT si.name AS solution_interest,
        count(g.id)::integer AS groups,
        count(g.id) FILTER (WHERE g.sales_ready)::integer AS sales_ready_groups,
        pg_catalog.round(100.0 * count(g.id) FILTER (WHERE g.sales_ready) / nullif(count(g.id), 0), 1) AS sales_ready_percent,
-       count(g.id) FILTER (WHERE EXISTS (SELECT FROM buying_group.missing_roles mr
-                                          WHERE mr.buying_group_id = g.id))::integer AS incomplete_groups,
+       count(inc.buying_group_id)::integer AS incomplete_groups,
        pg_catalog.round(avg(g.completeness), 1) AS avg_completeness,
        pg_catalog.round(avg(g.engagement), 1) AS avg_engagement,
        pg_catalog.round((percentile_cont(0.5) WITHIN GROUP (
@@ -27,6 +28,7 @@ SELECT si.name AS solution_interest,
   FROM buying_group.solution_interest si
   LEFT JOIN buying_group.bgroup g ON g.solution_interest_id = si.id
   LEFT JOIN buying_group.first_sales_ready f ON f.buying_group_id = g.id
+  LEFT JOIN (SELECT DISTINCT mr.buying_group_id FROM buying_group.missing_roles mr) inc ON inc.buying_group_id = g.id
  GROUP BY si.id, si.name;
 COMMENT ON VIEW buying_group.kpi_solution_interests IS 'Per solution interest: groups, sales-readiness, completeness, engagement and time to sales-ready';
 COMMENT ON COLUMN buying_group.kpi_solution_interests.solution_interest IS 'Solution interest name';
