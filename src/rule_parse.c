@@ -631,7 +631,7 @@ rule_parse(const char *json, size_t len, MemoryContext parent)
 											  ALLOCSET_SMALL_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	ParseState	ps;
-	json_t	   *root = NULL;
+	json_t	   *volatile root = NULL;	/* volatile: read in PG_CATCH after a longjmp */
 
 	ps.rule = palloc0(sizeof(Rule));
 	ps.rule->cxt = cxt;

@@ -1,12 +1,12 @@
 #!/bin/bash
 # Builds buying_group, starts a throw-away PostgreSQL 15 cluster and runs every
-# test: the pg_regress and isolation suites, the rule-parser fuzz driver, the
+# test: the pg_regress and isolation suites, the rule-parser fuzz drivers (SQL and libFuzzer), the
 # concurrency stress run, the demo and the crash-recovery test. Ends with the
 # line "N passed, N failed"; exits non-zero when anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . test/deps.sh
-ensure_deps
+ensure_deps clang     # clang: the libFuzzer build of the rule parser
 build_and_install
 # the count is repeated after pg_virtualenv's own closing words, so that it
 # stays the last line

@@ -22,6 +22,9 @@ rm -f regress.log
 echo "== fuzz driver over the rule parser"
 if bash test/fuzz/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
+echo "== libFuzzer over the rule parser, with AddressSanitizer and UndefinedBehaviorSanitizer"
+if bash test/fuzz/libfuzzer/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 echo "== concurrency stress: pgbench writers on skewed accounts, then verify_scores()"
 if bash test/stress/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
