@@ -198,5 +198,18 @@ SELECT format('SELECT count(*) AS persons, count(*) FILTER (WHERE (%s) IS DISTIN
               buying_group.rule_to_sql(r, 'crm.person', 'p'), r)
   FROM (VALUES ('{"attr": "person_engagement_score", "op": "between", "value": [1, 60]}')) v(r) \gexec
 
+-- an administrator who is not a superuser runs the refresh (the role buying_group_admin and
+-- reading rights on the CRM tables are all it takes)
+CREATE ROLE bg_engagement_admin;
+GRANT buying_group_admin TO bg_engagement_admin;
+GRANT USAGE ON SCHEMA crm TO bg_engagement_admin;
+GRANT SELECT ON ALL TABLES IN SCHEMA crm TO bg_engagement_admin;
+SET ROLE bg_engagement_admin;
+SELECT buying_group.refresh_engagement('2026-03-31 12:00+00') AS persons_scored;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+RESET ROLE;
+DROP OWNED BY bg_engagement_admin;
+DROP ROLE bg_engagement_admin;
+
 \c :regress_db
 DROP DATABASE bg_engagement;

@@ -99,6 +99,8 @@ GRANT EXECUTE ON FUNCTION
     buying_group.set_activity_weight(text, text, numeric),
     buying_group.activate_engagement_model(text),
     buying_group.refresh_engagement(timestamptz),
+    buying_group.is_unique_column(regclass, name),
+    buying_group.capped_points(integer, date, float8, integer),
     buying_group.map_fields(text, jsonb),
     buying_group.stage_model_for_update(text),
     buying_group.stage_model_error(text, text, text, text),
