@@ -198,6 +198,17 @@ SELECT format('SELECT count(*) AS persons, count(*) FILTER (WHERE (%s) IS DISTIN
               buying_group.rule_to_sql(r, 'crm.person', 'p'), r)
   FROM (VALUES ('{"attr": "person_engagement_score", "op": "between", "value": [1, 60]}')) v(r) \gexec
 
+-- a person without a key has no score: the SQL form agrees with the evaluator there too
+SELECT format('SELECT coalesce((%s), false) IS DISTINCT FROM buying_group.eval_rule(%L, ROW(p.*)::crm.person) AS differs'
+              ' FROM (SELECT NULL::text AS person_key, ''A''::text AS account_key, ''Engineer''::text AS job_title, NULL::text AS seniority) p',
+              buying_group.rule_to_sql(r, 'crm.person', 'p'), r)
+  FROM (VALUES ('{"attr": "person_engagement_score", "op": "lt", "value": 10}'),
+               ('{"attr": "person_engagement_score", "op": "is_empty"}')) v(r) \gexec
+-- capped_points skips rows with a NULL and stays NULL without any row
+SELECT buying_group.capped_points(1, NULL::date, 1.0, 5) IS NULL AS no_points;
+SELECT buying_group.capped_points(t, d, w, 20)
+  FROM (VALUES (1, date '2026-03-01', 2.0::float8), (1, NULL, 2.0), (2, date '2026-03-01', 3.0)) v(t, d, w);
+
 -- an administrator who is not a superuser runs the refresh (the role buying_group_admin and
 -- reading rights on the CRM tables are all it takes)
 CREATE ROLE bg_engagement_admin;

@@ -79,6 +79,11 @@ SELECT buying_group.sales_alert(-1);
 \set csv_file :abs_builddir '/results/linkedin_companies.csv'
 \i test/regress/csv_roundtrip.psql
 
+-- a column added after the audience was created is exported too
+ALTER TABLE crm.account ADD COLUMN linkedin_url text;
+UPDATE crm.account SET linkedin_url = 'https://www.linkedin.com/company/acme' WHERE account_key = 'A';
+SELECT companyname, linkedincompanypageurl FROM buying_group.linkedin_companies('All') WHERE linkedincompanypageurl IS NOT NULL;
+
 -- LinkedIn contacts: the persons of the audience's accounts missing a Decision Maker
 \set query 'SELECT * FROM buying_group.linkedin_contacts(''All'', missing_role => ''Decision Maker'')'
 \set csv_file :abs_builddir '/results/linkedin_contacts.csv'

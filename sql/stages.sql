@@ -86,6 +86,23 @@ UPDATE buying_group.stage SET name = 'Aware' WHERE name = 'Awareness';
 DELETE FROM buying_group.stage_transition WHERE from_stage = 'Lost';
 UPDATE buying_group.stage_model SET status = 'draft';
 UPDATE buying_group.stage_model SET description = 'Our funnel' RETURNING name, description, status;
+-- nor can a stage or transition be moved out of a live model into a draft
+SELECT buying_group.create_stage_model('Other draft', '{"stages": [{"name": "D", "type": "entry"}, {"name": "E", "type": "success"}]}') > 0 AS created;
+UPDATE buying_group.stage SET stage_model_id = (SELECT id FROM buying_group.stage_model WHERE name = 'Other draft')
+ WHERE name = 'Lost';
+-- a model is created as a draft, and goes live only valid, whatever wrote it
+INSERT INTO buying_group.stage_model (name, status) VALUES ('Sneaky', 'live');
+INSERT INTO buying_group.stage_transition (stage_model_id, from_stage, to_stage, position, condition)
+SELECT id, 'E', 'D', 2, '{"attr": "member_count", "op": "gte", "value": 0}' FROM buying_group.stage_model WHERE name = 'Other draft';
+INSERT INTO buying_group.stage_transition (stage_model_id, from_stage, to_stage, position, condition)
+SELECT id, 'D', 'E', 1, '{"attr": "member_count", "op": "gte", "value": 0}' FROM buying_group.stage_model WHERE name = 'Other draft';
+SELECT buying_group.publish_stage_model('Other draft');
+UPDATE buying_group.stage_model SET status = 'live' WHERE name = 'Other draft';
+UPDATE buying_group.stage_transition SET condition = '{"attr": "completenes", "op": "gte", "value": 1}'
+ WHERE from_stage = 'D';
+DELETE FROM buying_group.stage_transition WHERE from_stage = 'E';
+SELECT buying_group.publish_stage_model('Other draft');
+SELECT buying_group.delete_stage_model('Other draft');
 
 -- solution interests: one with the model from the start, one attached later
 SELECT buying_group.create_solution_interest('Cloud', 'Two roles', stage_model => 'Sales process') > 0 AS created;

@@ -78,7 +78,11 @@ bg_capped_points_transfn(PG_FUNCTION_ARGS)
 		elog(ERROR, "capped_points called in a non-aggregate context");
 	s = PG_ARGISNULL(0) ? NULL : (PointsState *) PG_GETARG_POINTER(0);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	{
+		if (s == NULL)
+			PG_RETURN_NULL();	/* no state yet: stays SQL NULL, not a null pointer */
 		PG_RETURN_POINTER(s);
+	}
 	if (s == NULL)
 	{
 		s = MemoryContextAlloc(aggcxt, sizeof(PointsState));

@@ -35,9 +35,10 @@ append_raw(StringInfo out, AttrSlot *slot, TupleDesc tupdesc, const char *alias,
 	const char *col = quote_identifier(NameStr(TupleDescAttr(tupdesc, slot->attno)->attname));
 	const char *qual = alias ? psprintf("%s.%s", quote_identifier(alias), col) : col;
 
-	if (slot->engagement)		/* the evaluator's lookup, key as text, 0 without a score */
-		qual = psprintf("COALESCE((SELECT ps.engagement FROM buying_group.person_score ps "
-						"WHERE ps.person_key OPERATOR(pg_catalog.=) (%s)::pg_catalog.text), 0)", qual);
+	if (slot->engagement)		/* the evaluator's lookup: NULL without a key, 0 without a score */
+		qual = psprintf("CASE WHEN %1$s IS NOT NULL THEN COALESCE((SELECT ps.engagement "
+						"FROM buying_group.person_score ps "
+						"WHERE ps.person_key OPERATOR(pg_catalog.=) (%1$s)::pg_catalog.text), 0) END", qual);
 
 	if (slot->kind == VK_JSON_PATH)
 	{

@@ -50,40 +50,67 @@ CREATE TYPE buying_group.group_facts AS (
 );
 COMMENT ON TYPE buying_group.group_facts IS 'What the condition of an automatic stage transition may test: a buying group''s scores and status';
 
--- A live stage model is frozen: its stages and transitions cannot change, it
--- cannot go back to draft, and it cannot be deleted.
-CREATE FUNCTION buying_group.stage_model_guard()
-RETURNS trigger
+-- Raises if a stage model is live; holds it (FOR SHARE) so that it cannot go
+-- live while the caller changes its stages.
+CREATE FUNCTION buying_group.require_draft_stage_model(model_id integer)
+RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     m buying_group.stage_model;
 BEGIN
-    IF TG_TABLE_NAME = 'stage_model' THEN
-        IF OLD.status = 'live' AND (TG_OP = 'DELETE' OR NEW.status <> 'live' OR NEW.name <> OLD.name) THEN
-            RAISE EXCEPTION 'stage model "%" is live', OLD.name
-                USING ERRCODE = 'object_not_in_prerequisite_state',
-                      DETAIL = 'A live stage model keeps its name and stages; only its description can change.',
-                      HINT = 'Create a new stage model instead.';
-        END IF;
-        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        SELECT * INTO m FROM buying_group.stage_model x WHERE x.id = OLD.stage_model_id;
-    ELSE
-        SELECT * INTO m FROM buying_group.stage_model x WHERE x.id = NEW.stage_model_id;
-    END IF;
+    SELECT * INTO m FROM buying_group.stage_model x WHERE x.id = model_id FOR SHARE;
     IF m.status = 'live' THEN
         RAISE EXCEPTION 'stage model "%" is live', m.name
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = 'The stages and transitions of a live stage model are frozen.',
                   HINT = 'Create a new stage model instead.';
     END IF;
+END
+$$;
+COMMENT ON FUNCTION buying_group.require_draft_stage_model(integer) IS
+'Internal: raises if the stage model is live, and keeps it from going live until the end of the transaction';
+
+-- A live stage model is frozen: its stages and transitions cannot change
+-- (moving one out of it included), it cannot go back to draft, and it cannot
+-- be deleted. A model is created as a draft and goes live valid.
+CREATE FUNCTION buying_group.stage_model_guard()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'stage_model' THEN
+        IF TG_OP = 'INSERT' THEN
+            IF NEW.status <> 'draft' THEN
+                RAISE EXCEPTION 'stage model "%" must be created as a draft', NEW.name
+                    USING ERRCODE = 'object_not_in_prerequisite_state',
+                          HINT = 'buying_group.publish_stage_model() makes it live once it is valid.';
+            END IF;
+            RETURN NEW;
+        END IF;
+        IF OLD.status = 'live' AND (TG_OP = 'DELETE' OR NEW.status <> 'live' OR NEW.name <> OLD.name) THEN
+            RAISE EXCEPTION 'stage model "%" is live', OLD.name
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'A live stage model keeps its name and stages; only its description can change.',
+                      HINT = 'Create a new stage model instead.';
+        END IF;
+        IF TG_OP = 'UPDATE' AND OLD.status = 'draft' AND NEW.status = 'live' THEN
+            PERFORM buying_group.check_stage_model(NEW.id);
+        END IF;
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM buying_group.require_draft_stage_model(OLD.stage_model_id);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM buying_group.require_draft_stage_model(NEW.stage_model_id);
+    END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
-CREATE TRIGGER stage_model_guard BEFORE UPDATE OR DELETE ON buying_group.stage_model
+CREATE TRIGGER stage_model_guard BEFORE INSERT OR UPDATE OR DELETE ON buying_group.stage_model
     FOR EACH ROW EXECUTE FUNCTION buying_group.stage_model_guard();
 CREATE TRIGGER stage_model_guard BEFORE INSERT OR UPDATE OR DELETE ON buying_group.stage
     FOR EACH ROW EXECUTE FUNCTION buying_group.stage_model_guard();
@@ -162,6 +189,64 @@ $$;
 COMMENT ON FUNCTION buying_group.stage_named(integer, jsonb, text) IS
 'Internal: the stage of a model with that name, ignoring case; raises at the JSON path if there is none';
 
+-- Checks what a stage model must be as a whole, on its stored stages and
+-- transitions (when it is loaded, and again when it goes live, whatever
+-- wrote it): an entry stage, exactly one success stage, valid conditions, and
+-- automatic transitions that cannot loop.
+CREATE FUNCTION buying_group.check_stage_model(model_id integer)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tr record;
+    cycle text[];
+    msg text;
+    state text;
+BEGIN
+    IF NOT EXISTS (SELECT FROM buying_group.stage s WHERE s.stage_model_id = model_id AND s.kind = 'entry') THEN
+        PERFORM buying_group.stage_model_error('$.stages', 'no entry stage',
+                    'A new buying group has no stage; it can only enter an entry stage, so at least one is needed.');
+    END IF;
+    IF (SELECT count(*) FROM buying_group.stage s WHERE s.stage_model_id = model_id AND s.kind = 'success') <> 1 THEN
+        PERFORM buying_group.stage_model_error('$.stages', 'exactly one success stage is needed',
+                    format('It has %s.', (SELECT count(*) FROM buying_group.stage s
+                                           WHERE s.stage_model_id = model_id AND s.kind = 'success')));
+    END IF;
+
+    FOR tr IN SELECT x.position, x.condition FROM buying_group.stage_transition x
+              WHERE x.stage_model_id = model_id AND x.condition IS NOT NULL ORDER BY x.position LOOP
+        BEGIN
+            PERFORM buying_group.check_rule(tr.condition::text, 'buying_group.group_facts');
+        EXCEPTION WHEN invalid_parameter_value OR invalid_json_text OR program_limit_exceeded THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+            PERFORM buying_group.stage_model_error(format('$.transitions[%s].when', tr.position - 1), msg,
+                        'The condition is a rule over completeness, engagement, member_count, sales_ready and status.',
+                        state);
+        END;
+    END LOOP;
+    -- automatic transitions are followed until none applies: they must not loop
+    WITH RECURSIVE walk(start_stage, stage, path) AS (
+        SELECT t.from_stage, t.to_stage, ARRAY[t.from_stage, t.to_stage]
+          FROM buying_group.stage_transition t
+         WHERE t.stage_model_id = model_id AND t.condition IS NOT NULL
+        UNION ALL
+        SELECT w.start_stage, t.to_stage, w.path || t.to_stage
+          FROM walk w JOIN buying_group.stage_transition t
+            ON t.stage_model_id = model_id AND t.condition IS NOT NULL AND t.from_stage = w.stage
+         WHERE w.stage <> w.start_stage AND (t.to_stage = w.start_stage OR NOT t.to_stage = ANY (w.path)))
+    SELECT w.path INTO cycle FROM walk w WHERE w.stage = w.start_stage
+     ORDER BY pg_catalog.cardinality(w.path), w.path LIMIT 1;
+    IF cycle IS NOT NULL THEN
+        PERFORM buying_group.stage_model_error('$.transitions',
+                    format('the automatic transitions form a cycle: %s', array_to_string(cycle, ' -> ')),
+                    'Remove the condition ("when") of one of these transitions.');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION buying_group.check_stage_model(integer) IS
+'Internal: raises unless a stage model has an entry stage, one success stage, valid conditions and no loop of automatic transitions';
+
 -- Replaces the stages and transitions of a draft model by those of a
 -- definition, checking every rule of SPEC 9 with the JSON path of the fault.
 CREATE FUNCTION buying_group.load_stage_model(model_id integer, definition jsonb)
@@ -177,9 +262,7 @@ DECLARE
     sname text;
     source_stage text;
     target_stage text;
-    cycle text[];
     msg text;
-    state text;
 BEGIN
     IF definition IS NULL OR pg_catalog.jsonb_typeof(definition) <> 'object' THEN
         PERFORM buying_group.stage_model_error('$', 'a JSON object is expected');
@@ -224,16 +307,6 @@ BEGIN
         END IF;
         INSERT INTO buying_group.stage (stage_model_id, name, position, kind) VALUES (model_id, sname, e.i + 1, kind);
     END LOOP;
-    IF NOT EXISTS (SELECT FROM buying_group.stage s WHERE s.stage_model_id = model_id AND s.kind = 'entry') THEN
-        PERFORM buying_group.stage_model_error('$.stages', 'no entry stage',
-                    'A new buying group has no stage; it can only enter an entry stage, so at least one is needed.');
-    END IF;
-    IF (SELECT count(*) FROM buying_group.stage s WHERE s.stage_model_id = model_id AND s.kind = 'success') <> 1 THEN
-        PERFORM buying_group.stage_model_error('$.stages', 'exactly one success stage is needed',
-                    format('It has %s.', (SELECT count(*) FROM buying_group.stage s
-                                           WHERE s.stage_model_id = model_id AND s.kind = 'success')));
-    END IF;
-
     FOR e IN SELECT x.value, x.n - 1 AS i
                FROM pg_catalog.jsonb_array_elements(coalesce(definition -> 'transitions', '[]')) WITH ORDINALITY x(value, n) LOOP
         path := format('$.transitions[%s]', e.i);
@@ -245,16 +318,6 @@ BEGIN
             PERFORM buying_group.stage_model_error(path || '.' || msg, 'unknown key');
         END IF;
         target_stage := buying_group.stage_named(model_id, e.value -> 'to', path || '.to');
-        IF e.value ? 'when' THEN
-            BEGIN
-                PERFORM buying_group.check_rule((e.value -> 'when')::text, 'buying_group.group_facts');
-            EXCEPTION WHEN invalid_parameter_value OR invalid_json_text OR program_limit_exceeded THEN
-                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
-                PERFORM buying_group.stage_model_error(path || '.when', msg,
-                            'The condition is a rule over completeness, engagement, member_count, sales_ready and status.',
-                            state);
-            END;
-        END IF;
         FOR f IN SELECT x.value, x.n - 1 AS j, pg_catalog.jsonb_typeof(e.value -> 'from') = 'array' AS listed
                    FROM pg_catalog.jsonb_array_elements(CASE pg_catalog.jsonb_typeof(e.value -> 'from')
                                                         WHEN 'array' THEN e.value -> 'from'
@@ -275,23 +338,7 @@ BEGIN
         END LOOP;
     END LOOP;
 
-    -- automatic transitions are followed until none applies: they must not loop
-    WITH RECURSIVE walk(start_stage, stage, path) AS (
-        SELECT t.from_stage, t.to_stage, ARRAY[t.from_stage, t.to_stage]
-          FROM buying_group.stage_transition t
-         WHERE t.stage_model_id = model_id AND t.condition IS NOT NULL
-        UNION ALL
-        SELECT w.start_stage, t.to_stage, w.path || t.to_stage
-          FROM walk w JOIN buying_group.stage_transition t
-            ON t.stage_model_id = model_id AND t.condition IS NOT NULL AND t.from_stage = w.stage
-         WHERE w.stage <> w.start_stage AND (t.to_stage = w.start_stage OR NOT t.to_stage = ANY (w.path)))
-    SELECT w.path INTO cycle FROM walk w WHERE w.stage = w.start_stage
-     ORDER BY pg_catalog.cardinality(w.path), w.path LIMIT 1;
-    IF cycle IS NOT NULL THEN
-        PERFORM buying_group.stage_model_error('$.transitions',
-                    format('the automatic transitions form a cycle: %s', array_to_string(cycle, ' -> ')),
-                    'Remove the condition ("when") of one of these transitions.');
-    END IF;
+    PERFORM buying_group.check_stage_model(model_id);
 END
 $$;
 COMMENT ON FUNCTION buying_group.load_stage_model(integer, jsonb) IS
@@ -305,8 +352,8 @@ AS $$
 DECLARE
     model_id integer;
 BEGIN
-    IF name IS NULL OR btrim(name) = '' THEN
-        RAISE EXCEPTION 'stage model name must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    IF name IS NULL OR btrim(name) = '' OR pg_catalog.length(btrim(name)) > 200 THEN
+        RAISE EXCEPTION 'a stage model name must have 1 to 200 characters' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF EXISTS (SELECT FROM buying_group.stage_model x WHERE x.name = btrim(create_stage_model.name)) THEN
         RAISE EXCEPTION 'stage model "%" already exists', btrim(name) USING ERRCODE = 'duplicate_object';

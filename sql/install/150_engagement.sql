@@ -418,7 +418,10 @@ BEGIN
     IF NOT EXISTS (SELECT FROM buying_group.bgroup g WHERE g.id = explain_engagement.buying_group_id) THEN
         RAISE EXCEPTION 'buying group % does not exist', buying_group_id USING ERRCODE = 'undefined_object';
     END IF;
-    SELECT * INTO m FROM buying_group.engagement_model x WHERE x.status = 'active';
+    -- the model of the last refresh, which the stored scores come from
+    SELECT x.* INTO m FROM buying_group.engagement_model x
+     WHERE x.id = coalesce((SELECT r.model_id FROM buying_group.engagement_refresh r),
+                           (SELECT y.id FROM buying_group.engagement_model y WHERE y.status = 'active'));
     t := buying_group.activity_time_sql(act);
     RETURN QUERY EXECUTE format($q$
         WITH member AS (

@@ -18,7 +18,9 @@ BEGIN
     IF model_id IS NOT DISTINCT FROM si.stage_model_id THEN
         RETURN;
     END IF;
+    -- every writer of groups waits (a set_stage in flight commits first), then
     -- the guard wants the model live and no group in a stage
+    PERFORM buying_group.lock_accounts(NULL);
     UPDATE buying_group.solution_interest x SET stage_model_id = model_id WHERE x.id = si.id;
 END
 $$;
@@ -36,11 +38,20 @@ AS $$
 DECLARE
     moved integer;
     total integer := 0;
+    steps integer := 0;
+    -- acyclic (check_stage_model): no group takes more steps than there are automatic transitions
+    max_steps integer := (SELECT count(*) FROM buying_group.stage_transition t WHERE t.condition IS NOT NULL);
 BEGIN
-    IF NOT EXISTS (SELECT FROM buying_group.stage_transition t WHERE t.condition IS NOT NULL) THEN
+    IF max_steps = 0 THEN
         RETURN 0;
     END IF;
     LOOP
+        steps := steps + 1;
+        IF steps > max_steps + 1 THEN
+            RAISE EXCEPTION 'automatic stage transitions do not settle'
+                USING ERRCODE = 'program_limit_exceeded',
+                      HINT = 'A stage model''s automatic transitions form a cycle; buying_group.stage_transitions lists them.';
+        END IF;
         WITH step AS (
             SELECT DISTINCT ON (g.id) g.id, g.account_key, g.stage AS old_stage, t.to_stage, t.condition
               FROM buying_group.bgroup g
@@ -79,14 +90,17 @@ DECLARE
     si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
     g buying_group.bgroup;
     target buying_group.stage;
-    model text := (SELECT m.name FROM buying_group.stage_model m WHERE m.id = si.stage_model_id);
+    model text;
 BEGIN
+    g := buying_group.group_for_update(si, account_key);
+    -- read again under the account's lock: set_stage_model waits for it
+    si := buying_group.solution_interest_of(solution_interest);
+    model := (SELECT m.name FROM buying_group.stage_model m WHERE m.id = si.stage_model_id);
     IF model IS NULL THEN
         RAISE EXCEPTION 'solution interest "%" has no stage model', si.name
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Attach a live one with buying_group.set_stage_model().';
     END IF;
-    g := buying_group.group_for_update(si, account_key);
     SELECT * INTO target FROM buying_group.stage s
      WHERE s.stage_model_id = si.stage_model_id AND pg_catalog.lower(s.name) = pg_catalog.lower(btrim(set_stage.stage));
     IF NOT FOUND THEN

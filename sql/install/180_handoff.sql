@@ -84,12 +84,14 @@ AS $$
 DECLARE
     acc buying_group.binding := buying_group.bound('accounts');
 BEGIN
-    RETURN QUERY EXECUTE format('SELECT a.%I::text, %s FROM %s a ORDER BY 1, a.%I::text',
+    -- the accounts table itself, for the columns the audience's view may predate
+    RETURN QUERY EXECUTE format('SELECT a.%1$I::text, %2$s FROM %3$s a WHERE a.%4$I IN (SELECT v.%4$I FROM %5$s v) '
+                                'ORDER BY 1, a.%4$I::text',
         acc.name_column,
         (SELECT string_agg(buying_group.field_sql(acc, f.field, 'a'), ', ' ORDER BY f.n)
            FROM unnest(ARRAY['website', 'email_domain', 'linkedin_url', 'stock_symbol', 'industry', 'city', 'state',
                              'country', 'zip']) WITH ORDINALITY f(field, n)),
-        buying_group.audience_relation(audience), acc.key_column);
+        acc.relation, acc.key_column, buying_group.audience_relation(audience));
 END
 $$;
 COMMENT ON FUNCTION buying_group.linkedin_companies(text) IS
@@ -109,15 +111,16 @@ BEGIN
         PERFORM buying_group.role_id(missing_role);     -- raises for an unknown role
     END IF;
     RETURN QUERY EXECUTE format($q$
-        SELECT %s, %s, %s, %s, a.%I::text, %s
-          FROM %s a JOIN %s p ON p.%I::text = a.%I::text
-         WHERE $1 IS NULL
-            OR EXISTS (SELECT FROM buying_group.missing_roles mr WHERE mr.account_key = a.%I::text AND mr.role = $1)
-         ORDER BY 5, 3, 2, 1, p.%I::text$q$,
+        SELECT %1$s, %2$s, %3$s, %4$s, a.%5$I::text, %6$s
+          FROM %7$s a JOIN %8$s p ON p.%9$I::text = a.%10$I::text
+         WHERE a.%10$I IN (SELECT v.%10$I FROM %11$s v)
+           AND ($1 IS NULL
+                OR EXISTS (SELECT FROM buying_group.missing_roles mr WHERE mr.account_key = a.%10$I::text AND mr.role = $1))
+         ORDER BY 5, 3, 2, 1, p.%12$I::text$q$,
         buying_group.field_sql(per, 'email', 'p'), buying_group.field_sql(per, 'first_name', 'p'),
         buying_group.field_sql(per, 'last_name', 'p'), buying_group.field_sql(per, 'title', 'p'),
         acc.name_column, buying_group.field_sql(per, 'country', 'p'),
-        view, per.relation, per.account_column, acc.key_column, acc.key_column, per.key_column)
+        acc.relation, per.relation, per.account_column, acc.key_column, view, per.key_column)
     USING missing_role;
 END
 $$;
