@@ -130,12 +130,13 @@ COMMENT ON FUNCTION buying_group.map_fields(text, jsonb) IS
 'Maps standard fields (email, title, website, ...) of the bound accounts or persons table to its columns; null unmaps';
 
 CREATE VIEW buying_group.fields AS
-SELECT sf.kind, sf.field, buying_group.field_column(b, sf.field) AS column_name,
+SELECT sf.kind, sf.field, c.column_name,
        CASE WHEN fm.column_name IS NOT NULL THEN 'mapped'
-            WHEN buying_group.field_column(b, sf.field) IS NOT NULL THEN 'detected' END AS how,
+            WHEN c.column_name IS NOT NULL THEN 'detected' END AS how,
        sf.description
   FROM buying_group.standard_field sf
   JOIN buying_group.binding b ON b.kind = sf.kind
+  CROSS JOIN LATERAL (SELECT buying_group.field_column(b, sf.field) AS column_name OFFSET 0) c   -- looked up once
   LEFT JOIN buying_group.field_map fm ON fm.kind = sf.kind AND fm.field = sf.field
  ORDER BY sf.kind, sf.position;
 COMMENT ON VIEW buying_group.fields IS 'For each bound accounts or persons table: the column of each standard field';

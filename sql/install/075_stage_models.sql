@@ -165,6 +165,19 @@ AS $$
 $$;
 COMMENT ON FUNCTION buying_group.stage_list(integer, text) IS 'Internal: the names of a model''s stages (of one kind, when given), in order';
 
+-- The stage of a model with that name, ignoring case and surrounding blanks
+-- (stage names are unique so); NULL when there is none.
+CREATE FUNCTION buying_group.stage_by_name(model_id integer, stage_name text)
+RETURNS buying_group.stage
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT s.* FROM buying_group.stage s
+     WHERE s.stage_model_id = model_id AND pg_catalog.lower(s.name) = pg_catalog.lower(pg_catalog.btrim(stage_name))
+$$;
+COMMENT ON FUNCTION buying_group.stage_by_name(integer, text) IS
+'Internal: the stage of a model with that name, ignoring case; NULL when there is none';
+
 -- The stage of a model named name (case-insensitively), or raises at path.
 CREATE FUNCTION buying_group.stage_named(model_id integer, stage_name jsonb, path text)
 RETURNS text
@@ -177,8 +190,7 @@ BEGIN
     IF pg_catalog.jsonb_typeof(stage_name) IS DISTINCT FROM 'string' THEN
         PERFORM buying_group.stage_model_error(path, 'a stage name (a string) is expected');
     END IF;
-    SELECT s.name INTO found FROM buying_group.stage s
-     WHERE s.stage_model_id = model_id AND pg_catalog.lower(s.name) = pg_catalog.lower(pg_catalog.btrim(stage_name #>> '{}'));
+    found := (buying_group.stage_by_name(model_id, stage_name #>> '{}')).name;
     IF found IS NULL THEN
         PERFORM buying_group.stage_model_error(path, format('unknown stage %s', stage_name::text),
                     format('The stages are: %s.', buying_group.stage_list(model_id)));
@@ -294,8 +306,7 @@ BEGIN
            OR pg_catalog.length(sname) > 100 THEN
             PERFORM buying_group.stage_model_error(path || '.name', 'a stage name of 1 to 100 characters is expected');
         END IF;
-        IF EXISTS (SELECT FROM buying_group.stage s
-                    WHERE s.stage_model_id = model_id AND pg_catalog.lower(s.name) = pg_catalog.lower(sname)) THEN
+        IF (buying_group.stage_by_name(model_id, sname)).name IS NOT NULL THEN
             PERFORM buying_group.stage_model_error(path || '.name', format('stage "%s" is defined twice', sname),
                                                    'Stage names are unique, ignoring case.');
         END IF;

@@ -101,9 +101,8 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Attach a live one with buying_group.set_stage_model().';
     END IF;
-    SELECT * INTO target FROM buying_group.stage s
-     WHERE s.stage_model_id = si.stage_model_id AND pg_catalog.lower(s.name) = pg_catalog.lower(btrim(set_stage.stage));
-    IF NOT FOUND THEN
+    target := buying_group.stage_by_name(si.stage_model_id, stage);
+    IF target.name IS NULL THEN
         RAISE EXCEPTION 'stage model "%" has no stage "%"', model, stage
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = format('Its stages are: %s.', buying_group.stage_list(si.stage_model_id));

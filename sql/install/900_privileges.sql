@@ -106,6 +106,7 @@ GRANT EXECUTE ON FUNCTION
     buying_group.stage_model_error(text, text, text, text),
     buying_group.stage_named(integer, jsonb, text),
     buying_group.stage_list(integer, text),
+    buying_group.stage_by_name(integer, text),
     buying_group.check_stage_model(integer),
     buying_group.require_draft_stage_model(integer),
     buying_group.load_stage_model(integer, jsonb),
