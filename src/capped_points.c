@@ -75,7 +75,10 @@ bg_capped_points_transfn(PG_FUNCTION_ARGS)
 	int			i;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "capped_points called in a non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("capped_points transition function called outside an aggregate"),
+				 errhint("Call the aggregate buying_group.capped_points().")));
 	s = PG_ARGISNULL(0) ? NULL : (PointsState *) PG_GETARG_POINTER(0);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
 	{
@@ -114,38 +117,49 @@ bg_capped_points_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
+/* Orders entries by key: by type, then by day. */
+static int
+points_entry_cmp(const void *a, const void *b)
+{
+	int64		ka = ((const PointsEntry *) a)->key;
+	int64		kb = ((const PointsEntry *) b)->key;
+
+	return (ka > kb) - (ka < kb);
+}
+
 /*
  * Sum of weight x min(count, cap) over the (type, day) entries; NULL if none.
  * The capped counts are summed per type as integers, then weighted in type
- * order, so that the result does not depend on the order of the rows.
+ * order, so that the result does not depend on the order of the rows (nor
+ * its memory on the size of the type ids).
  */
 Datum
 bg_capped_points_finalfn(PG_FUNCTION_ARGS)
 {
 	PointsState *s;
-	int64	   *totals;
-	float8	   *weights;
-	int32		ntypes = 0;
+	PointsEntry *entries;
+	int			n = 0;
 	float8		sum = 0;
 	int			i;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = (PointsState *) PG_GETARG_POINTER(0);
+	entries = palloc(Max(s->used, 1) * sizeof(PointsEntry));
 	for (i = 0; i < s->size; i++)
 		if (s->slots[i].key != 0)
-			ntypes = Max(ntypes, (int32) (s->slots[i].key >> 32));
-	totals = palloc0((ntypes + 1) * sizeof(int64));
-	weights = palloc0((ntypes + 1) * sizeof(float8));
-	for (i = 0; i < s->size; i++)
-		if (s->slots[i].key != 0)
-		{
-			int32		type = (int32) (s->slots[i].key >> 32);
+			entries[n++] = s->slots[i];
+	qsort(entries, n, sizeof(PointsEntry), points_entry_cmp);
+	for (i = 0; i < n;)
+	{
+		int32		type = (int32) (entries[i].key >> 32);
+		float8		weight = entries[i].weight;
+		int64		total = 0;
 
-			totals[type] += Min(s->slots[i].count, s->cap);
-			weights[type] = s->slots[i].weight;
-		}
-	for (i = 1; i <= ntypes; i++)
-		sum += weights[i] * (float8) totals[i];
+		for (; i < n && (int32) (entries[i].key >> 32) == type; i++)
+			total += Min(entries[i].count, s->cap);
+		sum += weight * (float8) total;
+	}
+	pfree(entries);
 	PG_RETURN_FLOAT8(sum);
 }

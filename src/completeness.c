@@ -17,6 +17,8 @@
  */
 #include "postgres.h"
 
+#include "common/int.h"
+
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
@@ -121,6 +123,18 @@ PG_FUNCTION_INFO_V1(bg_completeness_state_in);
 PG_FUNCTION_INFO_V1(bg_completeness_state_out);
 
 /*
+ * a + b for two counts of members, both >= 0: saturating, since only
+ * min(count, members_required) matters, so a huge count never wraps negative.
+ */
+static inline int64
+count_add(int64 a, int64 b)
+{
+	int64		sum;
+
+	return pg_add_s64_overflow(a, b, &sum) ? PG_INT64_MAX : sum;
+}
+
+/*
  * Adds count members of a role (argument 2; NULL counts nothing) to the
  * state (argument 0) of the template (argument 1).
  */
@@ -134,7 +148,10 @@ completeness_add(FunctionCallInfo fcinfo, int64 count)
 	StateEntry *e;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "completeness transition function called outside an aggregate");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("completeness transition function called outside an aggregate"),
+				 errhint("Call the aggregates buying_group.completeness() or buying_group.role_completeness().")));
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -154,7 +171,7 @@ completeness_add(FunctionCallInfo fcinfo, int64 count)
 	e = state_find(s, VARDATA_ANY(role), VARSIZE_ANY_EXHDR(role));
 	if (e != NULL)
 	{
-		e->count += count;		/* the state lives in the aggregate context */
+		e->count = count_add(e->count, count); /* the state lives in the aggregate context */
 		PG_RETURN_POINTER(s);
 	}
 	PG_RETURN_POINTER(state_append(aggcxt, s, VARDATA_ANY(role), VARSIZE_ANY_EXHDR(role), count));
@@ -195,7 +212,9 @@ bg_completeness_combinefn(PG_FUNCTION_ARGS)
 	int			i;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "completeness combine function called outside an aggregate");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("completeness combine function called outside an aggregate")));
 	a = DatumGetCompletenessState(PG_GETARG_DATUM(0));
 	b = DatumGetCompletenessState(PG_GETARG_DATUM(1));
 	check_same_template(a, STATE_TEMPLATE(b), b->template_len);
@@ -208,7 +227,7 @@ bg_completeness_combinefn(PG_FUNCTION_ARGS)
 		StateEntry *mine = state_find(r, e->name, e->name_len);
 
 		if (mine != NULL)
-			mine->count += e->count;
+			mine->count = count_add(mine->count, e->count);
 		else
 			r = state_append(aggcxt, r, e->name, e->name_len, e->count);
 	}

@@ -18,6 +18,7 @@
 #include "miscadmin.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
@@ -44,8 +45,9 @@ append_raw(StringInfo out, AttrSlot *slot, TupleDesc tupdesc, const char *alias,
 	{
 		Datum		path = slot->json_path;
 
+		/* array_out keeps a cache in its FmgrInfo: called with one, never directly */
 		appendStringInfo(out, "(%s OPERATOR(pg_catalog.#>>) %s::pg_catalog.text[])", qual,
-						 quote_literal_cstr(TextDatumGetCString(DirectFunctionCall1(array_out, path))));
+						 quote_literal_cstr(OidOutputFunctionCall(F_ARRAY_OUT, path)));
 	}
 	else if (!as_text || slot->kind == VK_TEXT)
 		appendStringInfoString(out, qual);

@@ -80,7 +80,7 @@ PG_FUNCTION_INFO_V1(bg_sync_execute);
 Datum
 bg_sync_execute(PG_FUNCTION_ARGS)
 {
-	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *sql;
 	Datum		values[5];
 	char		nulls[5];
 	Datum		result = (Datum) 0;
@@ -88,6 +88,11 @@ bg_sync_execute(PG_FUNCTION_ARGS)
 	int			i;
 	int			rc;
 
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the sync statement must not be null")));
+	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	for (i = 0; i < 5; i++)
 	{
 		nulls[i] = PG_ARGISNULL(i + 1) ? 'n' : ' ';

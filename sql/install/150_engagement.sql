@@ -8,7 +8,7 @@ CREATE TABLE buying_group.engagement_model (
     name         text NOT NULL UNIQUE CHECK (pg_catalog.btrim(name) = name AND name <> ''),
     status       text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'active', 'archived')),
     daily_cap    integer NOT NULL DEFAULT 20 CHECK (daily_cap >= 1),
-    window_days  integer NOT NULL DEFAULT 30 CHECK (window_days >= 1),
+    window_days  integer NOT NULL DEFAULT 30 CHECK (window_days BETWEEN 1 AND 3660),
     created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     activated_at timestamptz
 );
@@ -19,7 +19,7 @@ COMMENT ON TABLE buying_group.engagement_model IS 'Engagement models: activity w
 CREATE TABLE buying_group.activity_weight (
     model_id      integer NOT NULL REFERENCES buying_group.engagement_model (id) ON DELETE CASCADE,
     activity_type text NOT NULL,
-    weight        numeric NOT NULL CHECK (weight >= 0),
+    weight        numeric NOT NULL CHECK (weight >= 0 AND weight <= 1000000),   -- NaN sorts above every number
     PRIMARY KEY (model_id, activity_type)
 );
 COMMENT ON TABLE buying_group.activity_weight IS 'The weight of each activity type in an engagement model; types not listed count 0';
@@ -97,8 +97,10 @@ BEGIN
     IF EXISTS (SELECT FROM buying_group.engagement_model x WHERE x.name = btrim(create_engagement_model.name)) THEN
         RAISE EXCEPTION 'engagement model "%" already exists', btrim(name) USING ERRCODE = 'duplicate_object';
     END IF;
-    IF daily_cap IS NULL OR daily_cap < 1 OR window_days IS NULL OR window_days < 1 THEN
-        RAISE EXCEPTION 'daily_cap and window_days must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    IF daily_cap IS NULL OR daily_cap < 1 OR window_days IS NULL OR window_days NOT BETWEEN 1 AND 3660 THEN
+        RAISE EXCEPTION 'daily_cap must be at least 1 and window_days between 1 and 3660, not % and %',
+                        coalesce(daily_cap::text, 'NULL'), coalesce(window_days::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF copy_from IS NOT NULL THEN
         src := buying_group.engagement_model_for_update(copy_from);
@@ -125,8 +127,8 @@ BEGIN
     IF activity_type IS NULL OR btrim(activity_type) = '' THEN
         RAISE EXCEPTION 'activity type must not be empty' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF weight IS NULL OR weight < 0 THEN
-        RAISE EXCEPTION 'weight must be 0 or more, not %', coalesce(weight::text, 'NULL')
+    IF weight IS NULL OR NOT (weight >= 0 AND weight <= 1000000) THEN     -- NaN sorts above every number
+        RAISE EXCEPTION 'weight must be a number from 0 to 1000000, not %', coalesce(weight::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     INSERT INTO buying_group.activity_weight AS w (model_id, activity_type, weight)
