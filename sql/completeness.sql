@@ -74,7 +74,7 @@ SELECT buying_group.completeness('No such template', 'Decision Maker');
 
 -- the state's text form round-trips, and its final value is the aggregate's
 SELECT '{"template": "AJO 3-5-1", "counts": {"Decision Maker": 2, "Influencer": 6, "Other \"x\"": 1}}'::buying_group.completeness_state;
-SELECT buying_group.completeness_finalfn(
+SELECT buying_group_internal.completeness_finalfn(
          '{"template": "AJO 3-5-1", "counts": {"Decision Maker": 2, "Influencer": 6}}'::buying_group.completeness_state::text
          ::buying_group.completeness_state)
        = (SELECT buying_group.completeness('AJO 3-5-1', role) FROM ajo_group) AS same_value;

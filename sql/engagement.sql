@@ -205,8 +205,8 @@ SELECT format('SELECT coalesce((%s), false) IS DISTINCT FROM buying_group.eval_r
   FROM (VALUES ('{"attr": "person_engagement_score", "op": "lt", "value": 10}'),
                ('{"attr": "person_engagement_score", "op": "is_empty"}')) v(r) \gexec
 -- capped_points skips rows with a NULL and stays NULL without any row
-SELECT buying_group.capped_points(1, NULL::date, 1.0, 5) IS NULL AS no_points;
-SELECT buying_group.capped_points(t, d, w, 20)
+SELECT buying_group_internal.capped_points(1, NULL::date, 1.0, 5) IS NULL AS no_points;
+SELECT buying_group_internal.capped_points(t, d, w, 20)
   FROM (VALUES (1, date '2026-03-01', 2.0::float8), (1, NULL, 2.0), (2, date '2026-03-01', 3.0)) v(t, d, w);
 
 -- an administrator who is not a superuser runs the refresh (the role buying_group_admin and

@@ -8,17 +8,18 @@ CREATE EXTENSION buying_group;
 SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'buying_group_%' ORDER BY 1;
 SELECT pg_has_role('buying_group_admin', 'buying_group_reader', 'MEMBER') AS admin_reads;
 
--- every SQL and PL/pgSQL function pins its search_path (expect none listed)
+-- every SQL and PL/pgSQL function, and every SECURITY DEFINER one, pins its
+-- search_path (expect none listed)
 SELECT p.proname
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
- WHERE p.pronamespace = 'buying_group'::regnamespace
-   AND l.lanname IN ('sql', 'plpgsql')
+ WHERE p.pronamespace IN ('buying_group'::regnamespace, 'buying_group_internal'::regnamespace)
+   AND (l.lanname IN ('sql', 'plpgsql') OR p.prosecdef)
    AND NOT coalesce(p.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'], false);
 
 -- PUBLIC can execute nothing and read nothing (expect none listed)
 SELECT p.oid::regprocedure
   FROM pg_proc p
- WHERE p.pronamespace = 'buying_group'::regnamespace
+ WHERE p.pronamespace IN ('buying_group'::regnamespace, 'buying_group_internal'::regnamespace)
    AND has_function_privilege('public', p.oid, 'EXECUTE');
 SELECT c.relname
   FROM pg_class c
@@ -32,9 +33,23 @@ SELECT has_function_privilege('buying_group_reader', 'buying_group.match_role(te
        has_table_privilege('buying_group_reader', 'buying_group.template_role', 'INSERT') AS reader_writes,
        has_table_privilege('buying_group_admin', 'buying_group.template_role', 'TRUNCATE') AS admin_truncates;
 
--- one SECURITY DEFINER function: the persons trigger, so that the CRM sync needs no
--- privilege on buying_group's tables (the realtime test shows it)
-SELECT proname FROM pg_proc WHERE pronamespace = 'buying_group'::regnamespace AND prosecdef;
+-- SECURITY DEFINER: the API functions (the only writers of buying_group's
+-- tables, and the readers of the bound tables) and the persons trigger, so
+-- that the CRM sync needs no privilege on buying_group's tables (the realtime
+-- test shows it); the privileges test shows who may call what
+SELECT pronamespace::regnamespace AS schema, proname FROM pg_proc
+ WHERE pronamespace IN ('buying_group'::regnamespace, 'buying_group_internal'::regnamespace) AND prosecdef
+ ORDER BY 1, 2;
+
+-- the internals are granted to nobody, and nothing outside their schema is
+-- marked internal (expect none listed)
+SELECT p.oid::regprocedure FROM pg_proc p
+ WHERE p.pronamespace = 'buying_group_internal'::regnamespace
+   AND (has_function_privilege('buying_group_admin', p.oid, 'EXECUTE')
+        OR has_function_privilege('buying_group_reader', p.oid, 'EXECUTE'));
+SELECT has_schema_privilege('buying_group_admin', 'buying_group_internal', 'USAGE') AS admin_uses_internals;
+SELECT p.oid::regprocedure FROM pg_proc p
+ WHERE p.pronamespace = 'buying_group'::regnamespace AND obj_description(p.oid, 'pg_proc') LIKE 'Internal%';
 
 -- every public function and view, and every view column, has a comment (expect none listed)
 SELECT p.oid::regprocedure

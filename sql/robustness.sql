@@ -103,12 +103,12 @@ SELECT count(DISTINCT fn) > 50 AS many_functions, count(*) = 4 * count(DISTINCT 
 SELECT buying_group.rule_to_sql('{"attr": "attrs.tier", "op": "eq", "value": "Gold"}', 'account'::regtype, 'a');
 SELECT account_key FROM buying_group_audience.all;
 -- the sync statement of NULL
-SELECT buying_group.sync_execute(NULL, NULL, NULL, NULL, NULL, NULL);
+SELECT buying_group_internal.sync_execute(NULL, NULL, NULL, NULL, NULL, NULL);
 -- huge member counts saturate instead of wrapping to a negative score
 SELECT buying_group.completeness('T', r, n)
   FROM (VALUES ('Decision Maker', 9223372036854775807), ('Decision Maker', 9223372036854775807)) v(r, n);
 -- a type id of 2^31 - 1 in capped_points (it sized an array by the type id)
-SELECT buying_group.capped_points(t, d, 1.5, 20)
+SELECT buying_group_internal.capped_points(t, d, 1.5, 20)
   FROM (VALUES (2147483647, '2026-01-01'::date), (1, '2026-01-01'), (2147483647, '2026-01-01')) v(t, d);
 -- NaN, Infinity and out-of-range weights and windows are refused
 SELECT buying_group.create_engagement_model('M');

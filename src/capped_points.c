@@ -78,7 +78,7 @@ bg_capped_points_transfn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("capped_points transition function called outside an aggregate"),
-				 errhint("Call the aggregate buying_group.capped_points().")));
+				 errhint("Call the aggregate buying_group_internal.capped_points().")));
 	s = PG_ARGISNULL(0) ? NULL : (PointsState *) PG_GETARG_POINTER(0);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
 	{

@@ -6,9 +6,9 @@
  * updated or deleted straight from the transition tables (by column number,
  * through the columns' output functions, as the rest of the extension
  * compares keys as text), and hands their distinct values to
- * buying_group.sync_persons(accounts, persons), which locks the accounts and
+ * buying_group_internal.sync_persons(accounts, persons), which locks the accounts and
  * brings every solution interest's memberships and scores up to date. A
- * TRUNCATE goes to buying_group.persons_truncated(). Both calls run with
+ * TRUNCATE goes to buying_group_internal.persons_truncated(). Both calls run with
  * plans kept for the session: on the single-row path of the CRM sync,
  * building and planning a statement per call used to cost more than the
  * work.
@@ -189,7 +189,7 @@ bg_persons_changed(PG_FUNCTION_ARGS)
 
 	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
 	{
-		if (SPI_execute_plan(kept_plan(&truncate_plan, "SELECT buying_group.persons_truncated()", 0, NULL),
+		if (SPI_execute_plan(kept_plan(&truncate_plan, "SELECT buying_group_internal.persons_truncated()", 0, NULL),
 							 NULL, NULL, false, 0) < 0)
 			elog(ERROR, "persons_truncated failed");
 		SPI_finish();
@@ -221,7 +221,7 @@ bg_persons_changed(PG_FUNCTION_ARGS)
 	{
 		args[0] = textset_array(&accounts);
 		args[1] = textset_array(&persons);
-		if (SPI_execute_plan(kept_plan(&sync_plan, "SELECT buying_group.sync_persons($1, $2)", 2, sync_args),
+		if (SPI_execute_plan(kept_plan(&sync_plan, "SELECT buying_group_internal.sync_persons($1, $2)", 2, sync_args),
 							 args, nulls, false, 0) < 0)
 			elog(ERROR, "sync_persons failed");
 	}

@@ -51,9 +51,9 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION buying_group.title_similarity(text, text) IS
 'Similarity (0..1) of two job titles after normalisation, as title_like compares it with its threshold';
 
-CREATE FUNCTION buying_group.catalog_changed()
+CREATE FUNCTION buying_group_internal.catalog_changed()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'bg_catalog_changed'
 LANGUAGE C;
-COMMENT ON FUNCTION buying_group.catalog_changed() IS
+COMMENT ON FUNCTION buying_group_internal.catalog_changed() IS
 'Statement trigger of the catalog tables: invalidates the cached templates of every session';

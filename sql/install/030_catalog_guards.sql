@@ -2,7 +2,7 @@
 -- Guards: the catalog's rules hold for the API and for direct DML alike
 --------------------------------------------------------------------------
 
-CREATE FUNCTION buying_group.role_guard()
+CREATE FUNCTION buying_group_internal.role_guard()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -35,7 +35,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION buying_group.template_guard()
+CREATE FUNCTION buying_group_internal.template_guard()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -74,7 +74,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION buying_group.template_role_guard()
+CREATE FUNCTION buying_group_internal.template_role_guard()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -103,25 +103,25 @@ BEGIN
     END IF;
     IF NEW.conditions IS NOT NULL THEN
         -- against the bound persons table, once there is one
-        PERFORM buying_group.check_rule(NEW.conditions::text, buying_group.persons_type());
+        PERFORM buying_group.check_rule(NEW.conditions::text, buying_group_internal.persons_type());
     END IF;
     RETURN NEW;
 END
 $$;
 
 CREATE TRIGGER role_guard BEFORE INSERT OR UPDATE OR DELETE ON buying_group.role
-    FOR EACH ROW EXECUTE FUNCTION buying_group.role_guard();
+    FOR EACH ROW EXECUTE FUNCTION buying_group_internal.role_guard();
 CREATE TRIGGER template_guard BEFORE INSERT OR UPDATE OR DELETE ON buying_group.template
-    FOR EACH ROW EXECUTE FUNCTION buying_group.template_guard();
+    FOR EACH ROW EXECUTE FUNCTION buying_group_internal.template_guard();
 CREATE TRIGGER template_role_guard BEFORE INSERT OR UPDATE OR DELETE ON buying_group.template_role
-    FOR EACH ROW EXECUTE FUNCTION buying_group.template_role_guard();
+    FOR EACH ROW EXECUTE FUNCTION buying_group_internal.template_role_guard();
 
 CREATE TRIGGER catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON buying_group.role
-    FOR EACH STATEMENT EXECUTE FUNCTION buying_group.catalog_changed();
+    FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.catalog_changed();
 CREATE TRIGGER catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON buying_group.template
-    FOR EACH STATEMENT EXECUTE FUNCTION buying_group.catalog_changed();
+    FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.catalog_changed();
 CREATE TRIGGER catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON buying_group.template_role
-    FOR EACH STATEMENT EXECUTE FUNCTION buying_group.catalog_changed();
+    FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.catalog_changed();
 
 -- The six default roles (SPEC section 1).
 INSERT INTO buying_group.role (name, description, is_default) VALUES

@@ -3,7 +3,7 @@
 --------------------------------------------------------------------------
 
 -- Looks up a template by name; raises if there is none.
-CREATE FUNCTION buying_group.template_of(template text)
+CREATE FUNCTION buying_group_internal.template_of(template text)
 RETURNS buying_group.template
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -20,10 +20,10 @@ BEGIN
     RETURN t;
 END
 $$;
-COMMENT ON FUNCTION buying_group.template_of(text) IS 'Internal: the template of that name; raises if there is none';
+COMMENT ON FUNCTION buying_group_internal.template_of(text) IS 'Internal: the template of that name; raises if there is none';
 
 -- Looks up a template by name, locking it for the change to come.
-CREATE FUNCTION buying_group.template_for_update(template text)
+CREATE FUNCTION buying_group_internal.template_for_update(template text)
 RETURNS buying_group.template
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -33,15 +33,15 @@ DECLARE
 BEGIN
     SELECT * INTO t FROM buying_group.template x WHERE x.name = template_for_update.template FOR UPDATE;
     IF NOT FOUND THEN
-        t := buying_group.template_of(template);     -- raises
+        t := buying_group_internal.template_of(template);     -- raises
     END IF;
     RETURN t;
 END
 $$;
-COMMENT ON FUNCTION buying_group.template_for_update(text) IS 'Internal: the template of that name, locked for update; raises if there is none';
+COMMENT ON FUNCTION buying_group_internal.template_for_update(text) IS 'Internal: the template of that name, locked for update; raises if there is none';
 
 -- Looks up a role of the catalog by name.
-CREATE FUNCTION buying_group.role_id(role text)
+CREATE FUNCTION buying_group_internal.role_id(role text)
 RETURNS integer
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -58,10 +58,10 @@ BEGIN
     RETURN rid;
 END
 $$;
-COMMENT ON FUNCTION buying_group.role_id(text) IS 'Internal: the id of the role of that name; raises if there is none';
+COMMENT ON FUNCTION buying_group_internal.role_id(text) IS 'Internal: the id of the role of that name; raises if there is none';
 
 -- Looks up a role of a template, raising an error if the template lacks it.
-CREATE FUNCTION buying_group.template_role_of(t buying_group.template, role text)
+CREATE FUNCTION buying_group_internal.template_role_of(t buying_group.template, role text)
 RETURNS buying_group.template_role
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -70,7 +70,7 @@ DECLARE
     tr buying_group.template_role;
 BEGIN
     SELECT * INTO tr FROM buying_group.template_role
-     WHERE template_id = t.id AND role_id = buying_group.role_id(role);
+     WHERE template_id = t.id AND role_id = buying_group_internal.role_id(role);
     IF NOT FOUND THEN
         RAISE EXCEPTION 'template "%" has no role "%"', t.name, role
             USING ERRCODE = 'undefined_object',
@@ -79,10 +79,10 @@ BEGIN
     RETURN tr;
 END
 $$;
-COMMENT ON FUNCTION buying_group.template_role_of(buying_group.template, text) IS 'Internal: the template''s entry for a role; raises if the template lacks it';
+COMMENT ON FUNCTION buying_group_internal.template_role_of(buying_group.template, text) IS 'Internal: the template''s entry for a role; raises if the template lacks it';
 
 -- Raises the error of a change to a live template's roles.
-CREATE FUNCTION buying_group.require_draft(t buying_group.template)
+CREATE FUNCTION buying_group_internal.require_draft(t buying_group.template)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -96,10 +96,10 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION buying_group.require_draft(buying_group.template) IS 'Internal: raises if the template is live';
+COMMENT ON FUNCTION buying_group_internal.require_draft(buying_group.template) IS 'Internal: raises if the template is live';
 
 -- Raises the error of a members_required below 1.
-CREATE FUNCTION buying_group.require_members_required(n integer)
+CREATE FUNCTION buying_group_internal.require_members_required(n integer)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -112,11 +112,12 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION buying_group.require_members_required(integer) IS 'Internal: raises if members_required is below 1';
+COMMENT ON FUNCTION buying_group_internal.require_members_required(integer) IS 'Internal: raises if members_required is below 1';
 
 CREATE FUNCTION buying_group.create_role(name text, description text DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -142,10 +143,11 @@ COMMENT ON FUNCTION buying_group.create_role(text, text) IS
 CREATE FUNCTION buying_group.delete_role(name text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    rid integer := buying_group.role_id(name);
+    rid integer := buying_group_internal.role_id(name);
     used text;
 BEGIN
     SELECT string_agg(t.name, ', ' ORDER BY t.name) INTO used
@@ -167,6 +169,7 @@ CREATE FUNCTION buying_group.create_template(name text, description text DEFAULT
                                              completeness_mode text DEFAULT 'mean')
 RETURNS integer
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -198,20 +201,21 @@ CREATE FUNCTION buying_group.add_template_role(template text, role text, weight 
                                                conditions text DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    t buying_group.template := buying_group.template_for_update(template);
-    rid integer := buying_group.role_id(role);
+    t buying_group.template := buying_group_internal.template_for_update(template);
+    rid integer := buying_group_internal.role_id(role);
     pos integer;
 BEGIN
-    PERFORM buying_group.require_draft(t);
+    PERFORM buying_group_internal.require_draft(t);
     IF NOT EXISTS (SELECT FROM buying_group.weight w WHERE w.name = add_template_role.weight) THEN
         RAISE EXCEPTION 'unknown weight "%"', weight
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Use one of trivial (20), minor (40), normal (60), important (80), vital (100).';
     END IF;
-    PERFORM buying_group.require_members_required(members_required);
+    PERFORM buying_group_internal.require_members_required(members_required);
     IF required IS NULL THEN
         RAISE EXCEPTION 'required must be true or false' USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -235,14 +239,15 @@ COMMENT ON FUNCTION buying_group.add_template_role(text, text, text, integer, bo
 CREATE FUNCTION buying_group.move_template_role(template text, role text, "position" integer)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    t buying_group.template := buying_group.template_for_update(template);
-    tr buying_group.template_role := buying_group.template_role_of(t, role);
+    t buying_group.template := buying_group_internal.template_for_update(template);
+    tr buying_group.template_role := buying_group_internal.template_role_of(t, role);
     n integer;
 BEGIN
-    PERFORM buying_group.require_draft(t);
+    PERFORM buying_group_internal.require_draft(t);
     SELECT count(*) INTO n FROM buying_group.template_role x WHERE x.template_id = t.id;
     IF "position" IS NULL OR "position" < 1 OR "position" > n THEN
         RAISE EXCEPTION 'position % is out of range', coalesce("position"::text, 'NULL')
@@ -269,13 +274,14 @@ COMMENT ON FUNCTION buying_group.move_template_role(text, text, integer) IS
 CREATE FUNCTION buying_group.remove_template_role(template text, role text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    t buying_group.template := buying_group.template_for_update(template);
-    tr buying_group.template_role := buying_group.template_role_of(t, role);
+    t buying_group.template := buying_group_internal.template_for_update(template);
+    tr buying_group.template_role := buying_group_internal.template_role_of(t, role);
 BEGIN
-    PERFORM buying_group.require_draft(t);
+    PERFORM buying_group_internal.require_draft(t);
     DELETE FROM buying_group.template_role x WHERE x.template_id = t.id AND x.role_id = tr.role_id;
     UPDATE buying_group.template_role x SET priority = x.priority - 1
      WHERE x.template_id = t.id AND x.priority > tr.priority;
@@ -287,20 +293,21 @@ COMMENT ON FUNCTION buying_group.remove_template_role(text, text) IS
 CREATE FUNCTION buying_group.set_members_required(template text, role text, n integer)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    t buying_group.template := buying_group.template_for_update(template);
-    tr buying_group.template_role := buying_group.template_role_of(t, role);
+    t buying_group.template := buying_group_internal.template_for_update(template);
+    tr buying_group.template_role := buying_group_internal.template_role_of(t, role);
 BEGIN
-    PERFORM buying_group.require_members_required(n);
+    PERFORM buying_group_internal.require_members_required(n);
     IF t.status = 'live' THEN
-        PERFORM buying_group.lock_accounts(NULL);     -- writers wait: they would score with the old value
+        PERFORM buying_group_internal.lock_accounts(NULL);     -- writers wait: they would score with the old value
     END IF;
     UPDATE buying_group.template_role x SET members_required = n
      WHERE x.template_id = t.id AND x.role_id = tr.role_id;
     -- the stored scores of the template's groups follow, with events
-    PERFORM buying_group.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g
+    PERFORM buying_group_internal.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g
                                                 JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id
                                                WHERE si.template_id = t.id ORDER BY g.id));
 END
@@ -311,10 +318,11 @@ COMMENT ON FUNCTION buying_group.set_members_required(text, text, integer) IS
 CREATE FUNCTION buying_group.delete_template(template text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    t buying_group.template := buying_group.template_for_update(template);
+    t buying_group.template := buying_group_internal.template_for_update(template);
 BEGIN
     IF t.status = 'live' THEN
         RAISE EXCEPTION 'template "%" is live', t.name
@@ -329,10 +337,11 @@ COMMENT ON FUNCTION buying_group.delete_template(text) IS 'Deletes a draft templ
 CREATE FUNCTION buying_group.publish_template(template text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    t buying_group.template := buying_group.template_for_update(template);
+    t buying_group.template := buying_group_internal.template_for_update(template);
 BEGIN
     IF t.status = 'live' THEN
         RAISE EXCEPTION 'template "%" is already live', t.name

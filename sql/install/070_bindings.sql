@@ -16,29 +16,94 @@ CREATE TABLE buying_group.binding (
 COMMENT ON TABLE buying_group.binding IS 'The user''s account, person and activity tables and the columns buying_group reads';
 SELECT pg_catalog.pg_extension_config_dump('buying_group.binding', '');
 
--- The binding of a kind; raises a clear error when the table is not bound yet.
-CREATE FUNCTION buying_group.bound(what text)
+-- The role that called the API (outside any SECURITY DEFINER function).
+CREATE FUNCTION buying_group_internal.calling_role()
+RETURNS oid
+AS 'MODULE_PATHNAME', 'bg_calling_role'
+LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION buying_group_internal.calling_role() IS
+'Internal: the role that called the API: the session user, or the role it set with SET ROLE';
+
+-- Raises unless a table may be bound by the calling role: a plain or
+-- partitioned table (never a view), permanent, outside the system's and the
+-- extension's schemas, that the caller owns or may write.
+CREATE FUNCTION buying_group_internal.require_bindable(tbl regclass, what text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c pg_catalog.pg_class;
+    caller oid := buying_group_internal.calling_role();
+BEGIN
+    SELECT * INTO c FROM pg_catalog.pg_class x WHERE x.oid = tbl;
+    IF NOT FOUND OR c.relkind NOT IN ('r', 'p') OR c.relpersistence = 't' THEN
+        RAISE EXCEPTION 'cannot bind %: the % table must be a plain or partitioned table', tbl, what
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = CASE WHEN c.relpersistence = 't' THEN 'It is a temporary table.'
+                                ELSE format('It is a %s.', CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                                                           WHEN 'f' THEN 'foreign table' ELSE 'relation of another kind' END) END;
+    END IF;
+    IF c.relnamespace IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace, 'pg_toast'::regnamespace,
+                          'buying_group'::regnamespace, 'buying_group_internal'::regnamespace,
+                          'buying_group_audience'::regnamespace) THEN
+        RAISE EXCEPTION 'cannot bind %: it belongs to the system or to buying_group', tbl
+            USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF NOT (pg_catalog.pg_has_role(caller, c.relowner, 'USAGE')
+            OR (pg_catalog.has_table_privilege(caller, tbl, 'INSERT') AND pg_catalog.has_table_privilege(caller, tbl, 'UPDATE')
+                AND pg_catalog.has_table_privilege(caller, tbl, 'DELETE'))) THEN
+        RAISE EXCEPTION 'permission denied to bind %', tbl
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('Role %s neither owns the table nor may insert, update and delete its rows.',
+                                  pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(caller))),
+                  HINT = 'Bind it as its owner, or have the owner grant INSERT, UPDATE and DELETE on it.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION buying_group_internal.require_bindable(regclass, text) IS
+'Internal: raises unless the calling role may bind the table (a plain or partitioned table it owns or may write)';
+
+-- The binding of a kind, checked again now: the table still exists, is still
+-- a table, and still has the bound columns with types the binding accepts.
+-- Raises a clear error when the table is not bound or no longer fits.
+CREATE FUNCTION buying_group_internal.bound(what text)
 RETURNS buying_group.binding
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     b buying_group.binding;
+    kind "char";
 BEGIN
-    SELECT * INTO b FROM buying_group.binding WHERE kind = what;
+    SELECT * INTO b FROM buying_group.binding WHERE binding.kind = what;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no % table is bound',
                         CASE what WHEN 'activities' THEN 'activity' ELSE rtrim(what, 's') END
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = format('Call buying_group.bind_%s() first.', what);
     END IF;
+    SELECT c.relkind INTO kind FROM pg_catalog.pg_class c WHERE c.oid = b.relation;
+    IF kind IS NULL OR kind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION 'the bound % table %', CASE what WHEN 'activities' THEN 'activity' ELSE rtrim(what, 's') END,
+                        CASE WHEN kind IS NULL THEN 'no longer exists' ELSE format('%s is no longer a table', b.relation) END
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Bind a table again with buying_group.bind_%s().', what);
+    END IF;
+    PERFORM buying_group_internal.require_column(b.relation, c.col, c.role, c.types)
+       FROM (VALUES (b.key_column, 'key', NULL::regtype[]), (b.name_column, 'name', NULL),
+                    (b.account_column, 'account', NULL), (b.person_column, 'person', NULL),
+                    (b.type_column, 'type', NULL),
+                    (b.at_column, 'at', ARRAY['timestamptz', 'timestamp', 'date']::regtype[])) c(col, role, types)
+      WHERE c.col IS NOT NULL;
     RETURN b;
 END
 $$;
-COMMENT ON FUNCTION buying_group.bound(text) IS 'Internal: the binding of accounts, persons or activities; raises if there is none';
+COMMENT ON FUNCTION buying_group_internal.bound(text) IS
+'Internal: the binding of accounts, persons or activities, checked against the table as it is now; raises if there is none or it no longer fits';
 
 -- The row type of the bound persons table, or NULL when none is bound.
-CREATE FUNCTION buying_group.persons_type()
+CREATE FUNCTION buying_group_internal.persons_type()
 RETURNS regtype
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -46,18 +111,21 @@ AS $$
     SELECT c.reltype::regtype FROM buying_group.binding b JOIN pg_catalog.pg_class c ON c.oid = b.relation
      WHERE b.kind = 'persons'
 $$;
-COMMENT ON FUNCTION buying_group.persons_type() IS 'The row type of the bound persons table (NULL when none is bound)';
+COMMENT ON FUNCTION buying_group_internal.persons_type() IS 'The row type of the bound persons table (NULL when none is bound)';
 
--- Checks that a column exists in a table; returns its name.
-CREATE FUNCTION buying_group.require_column(tbl regclass, col text, what text, types regtype[] DEFAULT NULL)
+-- Checks that a column exists in a table, of one of the given types or else
+-- of a type of the system's (or a domain over one: code running with the
+-- owner's rights casts it to text, and a type of a user's could carry a cast
+-- of theirs); returns its name.
+CREATE FUNCTION buying_group_internal.require_column(tbl regclass, col text, what text, types regtype[] DEFAULT NULL)
 RETURNS name
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    typ regtype;
+    typ pg_catalog.pg_type;
 BEGIN
-    SELECT a.atttypid::regtype INTO typ FROM pg_catalog.pg_attribute a
+    SELECT t.* INTO typ FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
      WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'column "%" of % does not exist', col, tbl
@@ -67,18 +135,25 @@ BEGIN
                                      FROM pg_catalog.pg_attribute a
                                     WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped));
     END IF;
-    IF types IS NOT NULL AND NOT typ = ANY (types) THEN
-        RAISE EXCEPTION 'column "%" of % is %, not a timestamp', col, tbl, typ
+    IF types IS NOT NULL AND NOT typ.oid::regtype = ANY (types) THEN
+        RAISE EXCEPTION 'column "%" of % is %, not a timestamp', col, tbl, typ.oid::regtype
             USING ERRCODE = 'datatype_mismatch',
                   HINT = format('The %s column must be timestamptz, timestamp or date.', what);
+    END IF;
+    IF typ.oid >= 16384 AND NOT (typ.typtype = 'd' AND typ.typbasetype < 16384) THEN
+        RAISE EXCEPTION 'column "%" of % is of type %, which is not a type of the system', col, tbl, typ.oid::regtype
+            USING ERRCODE = 'datatype_mismatch',
+                  DETAIL = format('The %s column of a binding must be of a built-in type, such as text, integer, bigint or uuid, or a domain over one.', what),
+                  HINT = 'Bind a column of a built-in type, or a generated column that converts this one.';
     END IF;
     RETURN col;
 END
 $$;
-COMMENT ON FUNCTION buying_group.require_column(regclass, text, text, regtype[]) IS 'Internal: raises if the table has no such column (or not of one of the types)';
+COMMENT ON FUNCTION buying_group_internal.require_column(regclass, text, text, regtype[]) IS
+'Internal: raises if the table has no such column, or not of one of the types, or of a type that is not the system''s';
 
 -- Raises if buying groups exist: the bindings they were built on must stay.
-CREATE FUNCTION buying_group.require_no_groups(what text)
+CREATE FUNCTION buying_group_internal.require_no_groups(what text)
 RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -91,21 +166,23 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION buying_group.require_no_groups(text) IS 'Internal: raises if buying groups exist';
+COMMENT ON FUNCTION buying_group_internal.require_no_groups(text) IS 'Internal: raises if buying groups exist';
 
 CREATE FUNCTION buying_group.bind_accounts(table_name regclass, key text, name text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM buying_group_internal.require_bindable(table_name, 'accounts');
     IF EXISTS (SELECT FROM buying_group.binding WHERE kind = 'accounts' AND relation <> table_name) THEN
-        PERFORM buying_group.require_no_groups('accounts');
+        PERFORM buying_group_internal.require_no_groups('accounts');
         DELETE FROM buying_group.field_map fm WHERE fm.kind = 'accounts';     -- they named the old table's columns
     END IF;
     INSERT INTO buying_group.binding AS b (kind, relation, key_column, name_column)
-    VALUES ('accounts', table_name, buying_group.require_column(table_name, key, 'key'),
-            buying_group.require_column(table_name, name, 'name'))
+    VALUES ('accounts', table_name, buying_group_internal.require_column(table_name, key, 'key'),
+            buying_group_internal.require_column(table_name, name, 'name'))
     ON CONFLICT (kind) DO UPDATE
        SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
            name_column = EXCLUDED.name_column, bound_at = pg_catalog.now();
@@ -117,6 +194,7 @@ COMMENT ON FUNCTION buying_group.bind_accounts(regclass, text, text) IS
 CREATE FUNCTION buying_group.bind_persons(table_name regclass, key text, account text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -126,14 +204,15 @@ DECLARE
     rowtype regtype := (SELECT c.reltype::regtype FROM pg_catalog.pg_class c WHERE c.oid = table_name);
     old_table regclass := (SELECT b.relation FROM buying_group.binding b WHERE b.kind = 'persons');
 BEGIN
+    PERFORM buying_group_internal.require_bindable(table_name, 'persons');
     IF old_table <> table_name THEN
-        PERFORM buying_group.require_no_groups('persons');
+        PERFORM buying_group_internal.require_no_groups('persons');
         DELETE FROM buying_group.field_map fm WHERE fm.kind = 'persons';     -- they named the old table's columns
     END IF;
     -- bound first, so that conditions naming person_engagement_score find its key
     INSERT INTO buying_group.binding (kind, relation, key_column, account_column)
-    VALUES ('persons', table_name, buying_group.require_column(table_name, key, 'key'),
-            buying_group.require_column(table_name, account, 'account'))
+    VALUES ('persons', table_name, buying_group_internal.require_column(table_name, key, 'key'),
+            buying_group_internal.require_column(table_name, account, 'account'))
     ON CONFLICT (kind) DO UPDATE
        SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
            account_column = EXCLUDED.account_column, bound_at = pg_catalog.now();
@@ -153,7 +232,7 @@ BEGIN
                       HINT = 'Bind a table with the columns the templates use, or change the draft templates first.';
         END;
     END LOOP;
-    PERFORM buying_group.install_person_triggers(table_name, old_table);
+    PERFORM buying_group_internal.install_person_triggers(table_name, old_table);
 END
 $$;
 COMMENT ON FUNCTION buying_group.bind_persons(regclass, text, text) IS
@@ -162,13 +241,15 @@ COMMENT ON FUNCTION buying_group.bind_persons(regclass, text, text) IS
 CREATE FUNCTION buying_group.bind_activities(table_name regclass, person text, type text, "at" text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM buying_group_internal.require_bindable(table_name, 'activities');
     INSERT INTO buying_group.binding (kind, relation, person_column, type_column, at_column)
-    VALUES ('activities', table_name, buying_group.require_column(table_name, person, 'person'),
-            buying_group.require_column(table_name, type, 'type'),
-            buying_group.require_column(table_name, "at", 'at',
+    VALUES ('activities', table_name, buying_group_internal.require_column(table_name, person, 'person'),
+            buying_group_internal.require_column(table_name, type, 'type'),
+            buying_group_internal.require_column(table_name, "at", 'at',
                                         ARRAY['timestamptz', 'timestamp', 'date']::regtype[]))
     ON CONFLICT (kind) DO UPDATE
        SET relation = EXCLUDED.relation, person_column = EXCLUDED.person_column,

@@ -43,7 +43,7 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.field_map', '');
 -- The column of the bound table holding a standard field: the mapped one, else
 -- the first candidate the table has, else NULL. Raises if a mapped column was
 -- dropped since.
-CREATE FUNCTION buying_group.field_column(b buying_group.binding, field text)
+CREATE FUNCTION buying_group_internal.field_column(b buying_group.binding, field text)
 RETURNS name
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -70,25 +70,30 @@ BEGIN
     RETURN col;
 END
 $$;
-COMMENT ON FUNCTION buying_group.field_column(buying_group.binding, text) IS
+COMMENT ON FUNCTION buying_group_internal.field_column(buying_group.binding, text) IS
 'Internal: the column holding a standard field (mapped, else detected by name, else NULL)';
 
 -- The SQL text of a standard field of the row aliased alias: the column as
 -- text, or NULL::text when the table has none.
-CREATE FUNCTION buying_group.field_sql(b buying_group.binding, field text, alias text)
+CREATE FUNCTION buying_group_internal.field_sql(b buying_group.binding, field text, alias text)
 RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE WHEN c.col IS NULL THEN 'NULL::text' ELSE pg_catalog.format('%I.%I::text', alias, c.col) END
-      FROM (SELECT buying_group.field_column(b, field) AS col) c
+    -- the column's output function through format(), never a cast: a cast
+    -- from a type of the table owner's could be a function of theirs
+    SELECT CASE WHEN c.col IS NULL THEN 'NULL::text'
+                ELSE pg_catalog.format('CASE WHEN %1$I.%2$I IS NOT NULL THEN pg_catalog.format(''%%s'', %1$I.%2$I) END',
+                                       alias, c.col) END
+      FROM (SELECT buying_group_internal.field_column(b, field) AS col) c
 $$;
-COMMENT ON FUNCTION buying_group.field_sql(buying_group.binding, text, text) IS
+COMMENT ON FUNCTION buying_group_internal.field_sql(buying_group.binding, text, text) IS
 'Internal: SQL text reading a standard field of the aliased row as text (NULL::text when there is no column)';
 
 CREATE FUNCTION buying_group.map_fields(kind text, fields jsonb)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -99,7 +104,7 @@ BEGIN
         RAISE EXCEPTION 'only the accounts and persons tables have standard fields, not "%"', kind
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    b := buying_group.bound(kind);
+    b := buying_group_internal.bound(kind);
     IF fields IS NULL OR pg_catalog.jsonb_typeof(fields) <> 'object' THEN
         RAISE EXCEPTION 'fields must be a JSON object of field names and column names'
             USING ERRCODE = 'invalid_parameter_value',
@@ -120,7 +125,7 @@ BEGIN
                 USING ERRCODE = 'invalid_parameter_value';
         ELSE
             INSERT INTO buying_group.field_map AS fm (kind, field, column_name)
-            VALUES (b.kind, f.key, buying_group.require_column(b.relation, f.value #>> '{}', f.key))
+            VALUES (b.kind, f.key, buying_group_internal.require_column(b.relation, f.value #>> '{}', f.key))
             ON CONFLICT ON CONSTRAINT field_map_pkey DO UPDATE SET column_name = EXCLUDED.column_name;
         END IF;
     END LOOP;
@@ -136,7 +141,7 @@ SELECT sf.kind, sf.field, c.column_name,
        sf.description
   FROM buying_group.standard_field sf
   JOIN buying_group.binding b ON b.kind = sf.kind
-  CROSS JOIN LATERAL (SELECT buying_group.field_column(b, sf.field) AS column_name OFFSET 0) c   -- looked up once
+  CROSS JOIN LATERAL (SELECT buying_group_internal.field_column(b, sf.field) AS column_name OFFSET 0) c   -- looked up once
   LEFT JOIN buying_group.field_map fm ON fm.kind = sf.kind AND fm.field = sf.field
  ORDER BY sf.kind, sf.position;
 COMMENT ON VIEW buying_group.fields IS 'For each bound accounts or persons table: the column of each standard field';

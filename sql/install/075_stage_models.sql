@@ -52,7 +52,7 @@ COMMENT ON TYPE buying_group.group_facts IS 'What the condition of an automatic 
 
 -- Raises if a stage model is live; holds it (FOR SHARE) so that it cannot go
 -- live while the caller changes its stages.
-CREATE FUNCTION buying_group.require_draft_stage_model(model_id integer)
+CREATE FUNCTION buying_group_internal.require_draft_stage_model(model_id integer)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -69,13 +69,13 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION buying_group.require_draft_stage_model(integer) IS
+COMMENT ON FUNCTION buying_group_internal.require_draft_stage_model(integer) IS
 'Internal: raises if the stage model is live, and keeps it from going live until the end of the transaction';
 
 -- A live stage model is frozen: its stages and transitions cannot change
 -- (moving one out of it included), it cannot go back to draft, and it cannot
 -- be deleted. A model is created as a draft and goes live valid.
-CREATE FUNCTION buying_group.stage_model_guard()
+CREATE FUNCTION buying_group_internal.stage_model_guard()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -97,28 +97,28 @@ BEGIN
                       HINT = 'Create a new stage model instead.';
         END IF;
         IF TG_OP = 'UPDATE' AND OLD.status = 'draft' AND NEW.status = 'live' THEN
-            PERFORM buying_group.check_stage_model(NEW.id);
+            PERFORM buying_group_internal.check_stage_model(NEW.id);
         END IF;
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
     IF TG_OP <> 'INSERT' THEN
-        PERFORM buying_group.require_draft_stage_model(OLD.stage_model_id);
+        PERFORM buying_group_internal.require_draft_stage_model(OLD.stage_model_id);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        PERFORM buying_group.require_draft_stage_model(NEW.stage_model_id);
+        PERFORM buying_group_internal.require_draft_stage_model(NEW.stage_model_id);
     END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
 CREATE TRIGGER stage_model_guard BEFORE INSERT OR UPDATE OR DELETE ON buying_group.stage_model
-    FOR EACH ROW EXECUTE FUNCTION buying_group.stage_model_guard();
+    FOR EACH ROW EXECUTE FUNCTION buying_group_internal.stage_model_guard();
 CREATE TRIGGER stage_model_guard BEFORE INSERT OR UPDATE OR DELETE ON buying_group.stage
-    FOR EACH ROW EXECUTE FUNCTION buying_group.stage_model_guard();
+    FOR EACH ROW EXECUTE FUNCTION buying_group_internal.stage_model_guard();
 CREATE TRIGGER stage_model_guard BEFORE INSERT OR UPDATE OR DELETE ON buying_group.stage_transition
-    FOR EACH ROW EXECUTE FUNCTION buying_group.stage_model_guard();
+    FOR EACH ROW EXECUTE FUNCTION buying_group_internal.stage_model_guard();
 
 -- Looks up a stage model by name, locked.
-CREATE FUNCTION buying_group.stage_model_for_update(stage_model text)
+CREATE FUNCTION buying_group_internal.stage_model_for_update(stage_model text)
 RETURNS buying_group.stage_model
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -135,10 +135,10 @@ BEGIN
     RETURN m;
 END
 $$;
-COMMENT ON FUNCTION buying_group.stage_model_for_update(text) IS 'Internal: the stage model of that name, locked; raises if there is none';
+COMMENT ON FUNCTION buying_group_internal.stage_model_for_update(text) IS 'Internal: the stage model of that name, locked; raises if there is none';
 
 -- Raises the error of an invalid stage model definition, at a JSON path.
-CREATE FUNCTION buying_group.stage_model_error(path text, message text, hint text DEFAULT NULL,
+CREATE FUNCTION buying_group_internal.stage_model_error(path text, message text, hint text DEFAULT NULL,
                                                sqlstate text DEFAULT '22023')
 RETURNS void
 LANGUAGE plpgsql
@@ -151,11 +151,11 @@ BEGIN
                                     '"transitions": [{"from": ... or [...], "to": ..., "when": rule}, ...]}.');
 END
 $$;
-COMMENT ON FUNCTION buying_group.stage_model_error(text, text, text, text) IS
+COMMENT ON FUNCTION buying_group_internal.stage_model_error(text, text, text, text) IS
 'Internal: raises the error of an invalid stage model definition at a JSON path';
 
 -- The stages of a model (of one kind, when given), in order, for messages.
-CREATE FUNCTION buying_group.stage_list(model_id integer, kind text DEFAULT NULL)
+CREATE FUNCTION buying_group_internal.stage_list(model_id integer, kind text DEFAULT NULL)
 RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -163,11 +163,11 @@ AS $$
     SELECT pg_catalog.string_agg(s.name, ', ' ORDER BY s.position) FROM buying_group.stage s
      WHERE s.stage_model_id = model_id AND (stage_list.kind IS NULL OR s.kind = stage_list.kind)
 $$;
-COMMENT ON FUNCTION buying_group.stage_list(integer, text) IS 'Internal: the names of a model''s stages (of one kind, when given), in order';
+COMMENT ON FUNCTION buying_group_internal.stage_list(integer, text) IS 'Internal: the names of a model''s stages (of one kind, when given), in order';
 
 -- The stage of a model with that name, ignoring case and surrounding blanks
 -- (stage names are unique so); NULL when there is none.
-CREATE FUNCTION buying_group.stage_by_name(model_id integer, stage_name text)
+CREATE FUNCTION buying_group_internal.stage_by_name(model_id integer, stage_name text)
 RETURNS buying_group.stage
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -175,11 +175,11 @@ AS $$
     SELECT s.* FROM buying_group.stage s
      WHERE s.stage_model_id = model_id AND pg_catalog.lower(s.name) = pg_catalog.lower(pg_catalog.btrim(stage_name))
 $$;
-COMMENT ON FUNCTION buying_group.stage_by_name(integer, text) IS
+COMMENT ON FUNCTION buying_group_internal.stage_by_name(integer, text) IS
 'Internal: the stage of a model with that name, ignoring case; NULL when there is none';
 
 -- The stage of a model named name (case-insensitively), or raises at path.
-CREATE FUNCTION buying_group.stage_named(model_id integer, stage_name jsonb, path text)
+CREATE FUNCTION buying_group_internal.stage_named(model_id integer, stage_name jsonb, path text)
 RETURNS text
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -188,24 +188,24 @@ DECLARE
     found text;
 BEGIN
     IF pg_catalog.jsonb_typeof(stage_name) IS DISTINCT FROM 'string' THEN
-        PERFORM buying_group.stage_model_error(path, 'a stage name (a string) is expected');
+        PERFORM buying_group_internal.stage_model_error(path, 'a stage name (a string) is expected');
     END IF;
-    found := (buying_group.stage_by_name(model_id, stage_name #>> '{}')).name;
+    found := (buying_group_internal.stage_by_name(model_id, stage_name #>> '{}')).name;
     IF found IS NULL THEN
-        PERFORM buying_group.stage_model_error(path, format('unknown stage %s', stage_name::text),
-                    format('The stages are: %s.', buying_group.stage_list(model_id)));
+        PERFORM buying_group_internal.stage_model_error(path, format('unknown stage %s', stage_name::text),
+                    format('The stages are: %s.', buying_group_internal.stage_list(model_id)));
     END IF;
     RETURN found;
 END
 $$;
-COMMENT ON FUNCTION buying_group.stage_named(integer, jsonb, text) IS
+COMMENT ON FUNCTION buying_group_internal.stage_named(integer, jsonb, text) IS
 'Internal: the stage of a model with that name, ignoring case; raises at the JSON path if there is none';
 
 -- Checks what a stage model must be as a whole, on its stored stages and
 -- transitions (when it is loaded, and again when it goes live, whatever
 -- wrote it): an entry stage, exactly one success stage, valid conditions, and
 -- automatic transitions that cannot loop.
-CREATE FUNCTION buying_group.check_stage_model(model_id integer)
+CREATE FUNCTION buying_group_internal.check_stage_model(model_id integer)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -217,11 +217,11 @@ DECLARE
     state text;
 BEGIN
     IF NOT EXISTS (SELECT FROM buying_group.stage s WHERE s.stage_model_id = model_id AND s.kind = 'entry') THEN
-        PERFORM buying_group.stage_model_error('$.stages', 'no entry stage',
+        PERFORM buying_group_internal.stage_model_error('$.stages', 'no entry stage',
                     'A new buying group has no stage; it can only enter an entry stage, so at least one is needed.');
     END IF;
     IF (SELECT count(*) FROM buying_group.stage s WHERE s.stage_model_id = model_id AND s.kind = 'success') <> 1 THEN
-        PERFORM buying_group.stage_model_error('$.stages', 'exactly one success stage is needed',
+        PERFORM buying_group_internal.stage_model_error('$.stages', 'exactly one success stage is needed',
                     format('It has %s.', (SELECT count(*) FROM buying_group.stage s
                                            WHERE s.stage_model_id = model_id AND s.kind = 'success')));
     END IF;
@@ -232,7 +232,7 @@ BEGIN
             PERFORM buying_group.check_rule(tr.condition::text, 'buying_group.group_facts');
         EXCEPTION WHEN invalid_parameter_value OR invalid_json_text OR program_limit_exceeded THEN
             GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
-            PERFORM buying_group.stage_model_error(format('$.transitions[%s].when', tr.position - 1), msg,
+            PERFORM buying_group_internal.stage_model_error(format('$.transitions[%s].when', tr.position - 1), msg,
                         'The condition is a rule over completeness, engagement, member_count, sales_ready and status.',
                         state);
         END;
@@ -250,18 +250,18 @@ BEGIN
     SELECT w.path INTO cycle FROM walk w WHERE w.stage = w.start_stage
      ORDER BY pg_catalog.cardinality(w.path), w.path LIMIT 1;
     IF cycle IS NOT NULL THEN
-        PERFORM buying_group.stage_model_error('$.transitions',
+        PERFORM buying_group_internal.stage_model_error('$.transitions',
                     format('the automatic transitions form a cycle: %s', array_to_string(cycle, ' -> ')),
                     'Remove the condition ("when") of one of these transitions.');
     END IF;
 END
 $$;
-COMMENT ON FUNCTION buying_group.check_stage_model(integer) IS
+COMMENT ON FUNCTION buying_group_internal.check_stage_model(integer) IS
 'Internal: raises unless a stage model has an entry stage, one success stage, valid conditions and no loop of automatic transitions';
 
 -- Replaces the stages and transitions of a draft model by those of a
 -- definition, checking every rule of SPEC 9 with the JSON path of the fault.
-CREATE FUNCTION buying_group.load_stage_model(model_id integer, definition jsonb)
+CREATE FUNCTION buying_group_internal.load_stage_model(model_id integer, definition jsonb)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -277,43 +277,43 @@ DECLARE
     msg text;
 BEGIN
     IF definition IS NULL OR pg_catalog.jsonb_typeof(definition) <> 'object' THEN
-        PERFORM buying_group.stage_model_error('$', 'a JSON object is expected');
+        PERFORM buying_group_internal.stage_model_error('$', 'a JSON object is expected');
     END IF;
     SELECT k INTO msg FROM pg_catalog.jsonb_object_keys(definition) k WHERE k NOT IN ('stages', 'transitions') LIMIT 1;
     IF msg IS NOT NULL THEN
-        PERFORM buying_group.stage_model_error('$.' || msg, 'unknown key');
+        PERFORM buying_group_internal.stage_model_error('$.' || msg, 'unknown key');
     END IF;
     IF pg_catalog.jsonb_typeof(definition -> 'stages') IS DISTINCT FROM 'array'
        OR pg_catalog.jsonb_array_length(definition -> 'stages') = 0 THEN
-        PERFORM buying_group.stage_model_error('$.stages', 'a non-empty array of stages is expected');
+        PERFORM buying_group_internal.stage_model_error('$.stages', 'a non-empty array of stages is expected');
     END IF;
     IF definition ? 'transitions' AND pg_catalog.jsonb_typeof(definition -> 'transitions') <> 'array' THEN
-        PERFORM buying_group.stage_model_error('$.transitions', 'an array of transitions is expected');
+        PERFORM buying_group_internal.stage_model_error('$.transitions', 'an array of transitions is expected');
     END IF;
     DELETE FROM buying_group.stage s WHERE s.stage_model_id = model_id;
 
     FOR e IN SELECT x.value, x.n - 1 AS i FROM pg_catalog.jsonb_array_elements(definition -> 'stages') WITH ORDINALITY x(value, n) LOOP
         path := format('$.stages[%s]', e.i);
         IF pg_catalog.jsonb_typeof(e.value) <> 'object' THEN
-            PERFORM buying_group.stage_model_error(path, 'a stage object {"name": ..., "type": ...} is expected');
+            PERFORM buying_group_internal.stage_model_error(path, 'a stage object {"name": ..., "type": ...} is expected');
         END IF;
         SELECT k INTO msg FROM pg_catalog.jsonb_object_keys(e.value) k WHERE k NOT IN ('name', 'type') LIMIT 1;
         IF msg IS NOT NULL THEN
-            PERFORM buying_group.stage_model_error(path || '.' || msg, 'unknown key');
+            PERFORM buying_group_internal.stage_model_error(path || '.' || msg, 'unknown key');
         END IF;
         sname := pg_catalog.btrim(e.value ->> 'name');
         IF pg_catalog.jsonb_typeof(e.value -> 'name') IS DISTINCT FROM 'string' OR sname = ''
            OR pg_catalog.length(sname) > 100 THEN
-            PERFORM buying_group.stage_model_error(path || '.name', 'a stage name of 1 to 100 characters is expected');
+            PERFORM buying_group_internal.stage_model_error(path || '.name', 'a stage name of 1 to 100 characters is expected');
         END IF;
-        IF (buying_group.stage_by_name(model_id, sname)).name IS NOT NULL THEN
-            PERFORM buying_group.stage_model_error(path || '.name', format('stage "%s" is defined twice', sname),
+        IF (buying_group_internal.stage_by_name(model_id, sname)).name IS NOT NULL THEN
+            PERFORM buying_group_internal.stage_model_error(path || '.name', format('stage "%s" is defined twice', sname),
                                                    'Stage names are unique, ignoring case.');
         END IF;
         kind := coalesce(e.value ->> 'type', 'intermediate');
         IF pg_catalog.jsonb_typeof(e.value -> 'type') NOT IN ('string', 'null')
            OR kind NOT IN ('entry', 'intermediate', 'success', 'failure') THEN
-            PERFORM buying_group.stage_model_error(path || '.type', format('unknown stage type %s', (e.value -> 'type')::text),
+            PERFORM buying_group_internal.stage_model_error(path || '.type', format('unknown stage type %s', (e.value -> 'type')::text),
                                                    'The types are entry, intermediate (the default), success and failure.');
         END IF;
         INSERT INTO buying_group.stage (stage_model_id, name, position, kind) VALUES (model_id, sname, e.i + 1, kind);
@@ -322,26 +322,26 @@ BEGIN
                FROM pg_catalog.jsonb_array_elements(coalesce(definition -> 'transitions', '[]')) WITH ORDINALITY x(value, n) LOOP
         path := format('$.transitions[%s]', e.i);
         IF pg_catalog.jsonb_typeof(e.value) <> 'object' THEN
-            PERFORM buying_group.stage_model_error(path, 'a transition object {"from": ..., "to": ...} is expected');
+            PERFORM buying_group_internal.stage_model_error(path, 'a transition object {"from": ..., "to": ...} is expected');
         END IF;
         SELECT k INTO msg FROM pg_catalog.jsonb_object_keys(e.value) k WHERE k NOT IN ('from', 'to', 'when') LIMIT 1;
         IF msg IS NOT NULL THEN
-            PERFORM buying_group.stage_model_error(path || '.' || msg, 'unknown key');
+            PERFORM buying_group_internal.stage_model_error(path || '.' || msg, 'unknown key');
         END IF;
-        target_stage := buying_group.stage_named(model_id, e.value -> 'to', path || '.to');
+        target_stage := buying_group_internal.stage_named(model_id, e.value -> 'to', path || '.to');
         FOR f IN SELECT x.value, x.n - 1 AS j, pg_catalog.jsonb_typeof(e.value -> 'from') = 'array' AS listed
                    FROM pg_catalog.jsonb_array_elements(CASE pg_catalog.jsonb_typeof(e.value -> 'from')
                                                         WHEN 'array' THEN e.value -> 'from'
                                                         ELSE pg_catalog.jsonb_build_array(e.value -> 'from') END)
                         WITH ORDINALITY x(value, n) LOOP
-            source_stage := buying_group.stage_named(model_id, f.value,
+            source_stage := buying_group_internal.stage_named(model_id, f.value,
                                                    path || '.from' || CASE WHEN f.listed THEN format('[%s]', f.j) ELSE '' END);
             IF source_stage = target_stage THEN
-                PERFORM buying_group.stage_model_error(path, format('a transition from "%s" to itself', target_stage));
+                PERFORM buying_group_internal.stage_model_error(path, format('a transition from "%s" to itself', target_stage));
             END IF;
             IF EXISTS (SELECT FROM buying_group.stage_transition t WHERE t.stage_model_id = model_id
                           AND t.from_stage = source_stage AND t.to_stage = target_stage) THEN
-                PERFORM buying_group.stage_model_error(path, format('the transition from "%s" to "%s" is defined twice',
+                PERFORM buying_group_internal.stage_model_error(path, format('the transition from "%s" to "%s" is defined twice',
                                                                     source_stage, target_stage));
             END IF;
             INSERT INTO buying_group.stage_transition (stage_model_id, from_stage, to_stage, position, condition)
@@ -349,15 +349,16 @@ BEGIN
         END LOOP;
     END LOOP;
 
-    PERFORM buying_group.check_stage_model(model_id);
+    PERFORM buying_group_internal.check_stage_model(model_id);
 END
 $$;
-COMMENT ON FUNCTION buying_group.load_stage_model(integer, jsonb) IS
+COMMENT ON FUNCTION buying_group_internal.load_stage_model(integer, jsonb) IS
 'Internal: validates a stage model definition and stores its stages and transitions in a draft model';
 
 CREATE FUNCTION buying_group.create_stage_model(name text, stages jsonb, description text DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -372,7 +373,7 @@ BEGIN
     INSERT INTO buying_group.stage_model AS x (name, description)
     VALUES (btrim(create_stage_model.name), create_stage_model.description)
     RETURNING x.id INTO model_id;
-    PERFORM buying_group.load_stage_model(model_id, stages);
+    PERFORM buying_group_internal.load_stage_model(model_id, stages);
     RETURN model_id;
 END
 $$;
@@ -382,12 +383,13 @@ COMMENT ON FUNCTION buying_group.create_stage_model(text, jsonb, text) IS
 CREATE FUNCTION buying_group.update_stage_model(name text, stages jsonb)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    m buying_group.stage_model := buying_group.stage_model_for_update(name);
+    m buying_group.stage_model := buying_group_internal.stage_model_for_update(name);
 BEGIN
-    PERFORM buying_group.load_stage_model(m.id, stages);     -- the guard refuses a live model
+    PERFORM buying_group_internal.load_stage_model(m.id, stages);     -- the guard refuses a live model
 END
 $$;
 COMMENT ON FUNCTION buying_group.update_stage_model(text, jsonb) IS
@@ -396,10 +398,11 @@ COMMENT ON FUNCTION buying_group.update_stage_model(text, jsonb) IS
 CREATE FUNCTION buying_group.publish_stage_model(name text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    m buying_group.stage_model := buying_group.stage_model_for_update(name);
+    m buying_group.stage_model := buying_group_internal.stage_model_for_update(name);
 BEGIN
     IF m.status = 'draft' THEN
         UPDATE buying_group.stage_model x SET status = 'live', published_at = pg_catalog.now() WHERE x.id = m.id;
@@ -412,10 +415,11 @@ COMMENT ON FUNCTION buying_group.publish_stage_model(text) IS
 CREATE FUNCTION buying_group.delete_stage_model(name text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    m buying_group.stage_model := buying_group.stage_model_for_update(name);
+    m buying_group.stage_model := buying_group_internal.stage_model_for_update(name);
 BEGIN
     DELETE FROM buying_group.stage_model x WHERE x.id = m.id;     -- the guard refuses a live model
 END

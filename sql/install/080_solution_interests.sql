@@ -19,7 +19,7 @@ COMMENT ON TABLE buying_group.solution_interest IS 'What is sold: one live templ
 SELECT pg_catalog.pg_extension_config_dump('buying_group.solution_interest', '');
 SELECT pg_catalog.pg_extension_config_dump('buying_group.solution_interest_id_seq', '');
 
-CREATE FUNCTION buying_group.solution_interest_guard()
+CREATE FUNCTION buying_group_internal.solution_interest_guard()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -52,10 +52,10 @@ BEGIN
 END
 $$;
 CREATE TRIGGER solution_interest_guard BEFORE INSERT OR UPDATE ON buying_group.solution_interest
-    FOR EACH ROW EXECUTE FUNCTION buying_group.solution_interest_guard();
+    FOR EACH ROW EXECUTE FUNCTION buying_group_internal.solution_interest_guard();
 
 -- Looks up a solution interest by name.
-CREATE FUNCTION buying_group.solution_interest_of(solution_interest text)
+CREATE FUNCTION buying_group_internal.solution_interest_of(solution_interest text)
 RETURNS buying_group.solution_interest
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -72,7 +72,7 @@ BEGIN
     RETURN si;
 END
 $$;
-COMMENT ON FUNCTION buying_group.solution_interest_of(text) IS 'Internal: the solution interest of that name; raises if there is none';
+COMMENT ON FUNCTION buying_group_internal.solution_interest_of(text) IS 'Internal: the solution interest of that name; raises if there is none';
 
 CREATE FUNCTION buying_group.create_solution_interest(name text, template text, description text DEFAULT NULL,
                                                       update_existing boolean DEFAULT true,
@@ -81,10 +81,11 @@ CREATE FUNCTION buying_group.create_solution_interest(name text, template text, 
                                                       stage_model text DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    t buying_group.template := buying_group.template_for_update(template);
+    t buying_group.template := buying_group_internal.template_for_update(template);
     sid integer;
 BEGIN
     IF name IS NULL OR btrim(name) = '' THEN
@@ -108,7 +109,7 @@ BEGIN
             sales_ready_engagement)
     VALUES (btrim(create_solution_interest.name), create_solution_interest.description, t.id,
             CASE WHEN create_solution_interest.stage_model IS NOT NULL
-                 THEN (buying_group.stage_model_for_update(create_solution_interest.stage_model)).id END,
+                 THEN (buying_group_internal.stage_model_for_update(create_solution_interest.stage_model)).id END,
             coalesce(create_solution_interest.update_existing, true),
             create_solution_interest.sales_ready_completeness, create_solution_interest.sales_ready_engagement)
     RETURNING x.id INTO sid;
@@ -121,10 +122,11 @@ COMMENT ON FUNCTION buying_group.create_solution_interest(text, text, text, bool
 CREATE FUNCTION buying_group.delete_solution_interest(name text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    si buying_group.solution_interest := buying_group.solution_interest_of(name);
+    si buying_group.solution_interest := buying_group_internal.solution_interest_of(name);
 BEGIN
     IF EXISTS (SELECT FROM buying_group.bgroup g WHERE g.solution_interest_id = si.id) THEN
         RAISE EXCEPTION 'solution interest "%" has buying groups', si.name

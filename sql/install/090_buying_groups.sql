@@ -51,7 +51,7 @@ COMMENT ON TABLE buying_group.bgroup_role IS 'Members (not removed) per buying g
 SELECT pg_catalog.pg_extension_config_dump('buying_group.bgroup_role', '');
 
 -- Adds to the role counts of groups (parallel arrays of group, role, delta).
-CREATE FUNCTION buying_group.count_roles(groups bigint[], roles integer[], deltas integer[])
+CREATE FUNCTION buying_group_internal.count_roles(groups bigint[], roles integer[], deltas integer[])
 RETURNS void
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
@@ -61,12 +61,12 @@ AS $$
      GROUP BY 1, 2 HAVING sum(d.n) <> 0
     ON CONFLICT (buying_group_id, role_id) DO UPDATE SET assigned = c.assigned + EXCLUDED.assigned
 $$;
-COMMENT ON FUNCTION buying_group.count_roles(bigint[], integer[], integer[]) IS
+COMMENT ON FUNCTION buying_group_internal.count_roles(bigint[], integer[], integer[]) IS
 'Internal: adds deltas to the role counts of buying groups';
 
 -- Counts the roles of groups again from their members: those of a solution
 -- interest, or all when NULL.
-CREATE FUNCTION buying_group.recount_roles(si_id integer)
+CREATE FUNCTION buying_group_internal.recount_roles(si_id integer)
 RETURNS void
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
@@ -79,7 +79,7 @@ AS $$
      WHERE NOT m.is_removed AND (si_id IS NULL OR g.solution_interest_id = si_id)
      GROUP BY 1, 2;
 $$;
-COMMENT ON FUNCTION buying_group.recount_roles(integer) IS
+COMMENT ON FUNCTION buying_group_internal.recount_roles(integer) IS
 'Internal: counts the roles of the groups of a solution interest (all when NULL) again from their members';
 
 -- Serialises the writers of buying groups by account: the given accounts'
@@ -88,7 +88,7 @@ COMMENT ON FUNCTION buying_group.recount_roles(integer) IS
 -- everything. NULL, or more than 1,000 accounts (thousands of account locks
 -- would overflow the lock table), takes that lock exclusively instead: the
 -- bulk jobs' and bulk statements' way. Held until the end of the transaction.
-CREATE FUNCTION buying_group.lock_accounts(accounts text[])
+CREATE FUNCTION buying_group_internal.lock_accounts(accounts text[])
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -104,7 +104,7 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION buying_group.lock_accounts(text[]) IS
+COMMENT ON FUNCTION buying_group_internal.lock_accounts(text[]) IS
 'Internal: serialises writers of the given accounts'' buying groups (NULL: of all of them) until the end of the transaction';
 
 -- Precedence of a membership source: manual > journey > system.

@@ -26,7 +26,7 @@ COMMENT ON COLUMN buying_group.events.person_key IS 'The person, for membership 
 COMMENT ON COLUMN buying_group.events.payload IS 'What changed: roles, sources, old and new scores';
 
 -- Append-only: events are never updated (consumers may delete what they have read).
-CREATE FUNCTION buying_group.events_guard()
+CREATE FUNCTION buying_group_internal.events_guard()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -38,25 +38,23 @@ BEGIN
 END
 $$;
 CREATE TRIGGER events_guard BEFORE UPDATE ON buying_group.events
-    FOR EACH ROW EXECUTE FUNCTION buying_group.events_guard();
+    FOR EACH ROW EXECUTE FUNCTION buying_group_internal.events_guard();
 
--- Sends each new event on channel buying_group_events (delivered at commit).
-CREATE FUNCTION buying_group.events_notify()
+-- Sends the id of each new event on channel buying_group_events (delivered at commit).
+CREATE FUNCTION buying_group_internal.events_notify()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM pg_catalog.pg_notify('buying_group_events',
-                                 pg_catalog.json_build_object('id', n.id, 'type', n.type,
-                                     'buying_group_id', n.buying_group_id, 'account_key', n.account_key,
-                                     'person_key', n.person_key)::text)
+    -- the id only: any role may LISTEN, so keys and scores stay behind the table's grants
+    PERFORM pg_catalog.pg_notify('buying_group_events', n.id::text)
        FROM new_rows n ORDER BY n.id;
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER events_notify AFTER INSERT ON buying_group.events REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION buying_group.events_notify();
+    FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.events_notify();
 
 CREATE TABLE buying_group.score_history (
     buying_group_id bigint NOT NULL REFERENCES buying_group.bgroup (id) ON DELETE CASCADE,
@@ -85,7 +83,7 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.score_history', '');
 -- Records each change in score_history and, when emit_events, as
 -- completeness_changed, engagement_changed and sales_ready (upward crossing)
 -- events. Then takes the automatic stage transitions of the changed groups.
-CREATE FUNCTION buying_group.refresh_groups(ids bigint[], emit_events boolean DEFAULT true,
+CREATE FUNCTION buying_group_internal.refresh_groups(ids bigint[], emit_events boolean DEFAULT true,
                                             engagements numeric[] DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
@@ -154,17 +152,18 @@ BEGIN
      ORDER BY e.id, e.k)
     SELECT array_agg(c.id) INTO changed_ids FROM changed c;
     IF changed_ids IS NOT NULL THEN
-        PERFORM buying_group.advance_stages(changed_ids, emit_events);
+        PERFORM buying_group_internal.advance_stages(changed_ids, emit_events);
     END IF;
 END
 $$;
-COMMENT ON FUNCTION buying_group.refresh_groups(bigint[], boolean, numeric[]) IS
+COMMENT ON FUNCTION buying_group_internal.refresh_groups(bigint[], boolean, numeric[]) IS
 'Internal: recomputes the stored scores of the given buying groups (storing new engagements when given), with history and events';
 
 CREATE FUNCTION buying_group.buying_groups_as_of(as_of timestamptz)
 RETURNS TABLE (id bigint, name text, account_key text, solution_interest text, completeness numeric,
                engagement numeric, member_count integer, sales_ready boolean)
 LANGUAGE sql STABLE
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT g.id, g.name, g.account_key, si.name, coalesce(h.completeness, 0), h.engagement,

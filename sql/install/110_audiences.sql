@@ -28,7 +28,7 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.audience', '');
 SELECT pg_catalog.pg_extension_config_dump('buying_group.audience_id_seq', '');
 
 -- Looks up an audience by name.
-CREATE FUNCTION buying_group.audience_of(audience text)
+CREATE FUNCTION buying_group_internal.audience_of(audience text)
 RETURNS buying_group.audience
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -45,15 +45,16 @@ BEGIN
     RETURN a;
 END
 $$;
-COMMENT ON FUNCTION buying_group.audience_of(text) IS 'Internal: the audience of that name; raises if there is none';
+COMMENT ON FUNCTION buying_group_internal.audience_of(text) IS 'Internal: the audience of that name; raises if there is none';
 
 CREATE FUNCTION buying_group.create_audience(name text, rule jsonb, description text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    acc buying_group.binding := buying_group.bound('accounts');
+    acc buying_group.binding := buying_group_internal.bound('accounts');
     predicate text;
     base text;
     view text;
@@ -96,10 +97,11 @@ COMMENT ON FUNCTION buying_group.create_audience(text, jsonb, text) IS
 CREATE FUNCTION buying_group.delete_audience(name text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    a buying_group.audience := buying_group.audience_of(name);
+    a buying_group.audience := buying_group_internal.audience_of(name);
 BEGIN
     EXECUTE format('DROP VIEW buying_group_audience.%I', a.view_name);
     DELETE FROM buying_group.audience x WHERE x.id = a.id;

@@ -5,19 +5,20 @@
 CREATE FUNCTION buying_group.create_buying_groups(solution_interest text, audience text)
 RETURNS bigint
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
-    aud buying_group.audience := buying_group.audience_of(audience);
-    acc buying_group.binding := buying_group.bound('accounts');
-    per buying_group.binding := buying_group.bound('persons');
+    si buying_group.solution_interest := buying_group_internal.solution_interest_of(solution_interest);
+    aud buying_group.audience := buying_group_internal.audience_of(audience);
+    acc buying_group.binding := buying_group_internal.bound('accounts');
+    per buying_group.binding := buying_group_internal.bound('persons');
     tmpl text := (SELECT t.name FROM buying_group.template t WHERE t.id = si.template_id);
     ids bigint[];
 BEGIN
     -- one bulk job at a time, and writers of persons wait, so that a person
     -- inserted meanwhile is either seen here or by its trigger
-    PERFORM buying_group.lock_accounts(NULL);
+    PERFORM buying_group_internal.lock_accounts(NULL);
     EXECUTE format($q$
         WITH new_group AS (
             INSERT INTO buying_group.bgroup (solution_interest_id, account_key, name)
@@ -43,33 +44,33 @@ BEGIN
         acc.key_column, acc.name_column, aud.view_name, per.account_column, per.key_column, per.relation)
     INTO ids USING si.id, si.name, tmpl;
     -- a new group's first scores are part of its creation: history, no events
-    PERFORM buying_group.refresh_groups(coalesce(ids, '{}'), false);
+    PERFORM buying_group_internal.refresh_groups(coalesce(ids, '{}'), false);
     RETURN coalesce(cardinality(ids), 0);
 END
 $$;
 COMMENT ON FUNCTION buying_group.create_buying_groups(text, text) IS
 'The creation job: one buying group per account of the audience that has none for the solution interest, members assigned by their first matching role; returns how many groups it created';
 
-CREATE FUNCTION buying_group.sync_execute(sql text, si_id integer, template text, accounts text[],
+CREATE FUNCTION buying_group_internal.sync_execute(sql text, si_id integer, template text, accounts text[],
                                           persons text[], follow_attributes boolean)
 RETURNS bigint[]
 AS 'MODULE_PATHNAME', 'bg_sync_execute'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT;
-COMMENT ON FUNCTION buying_group.sync_execute(text, integer, text, text[], text[], boolean) IS
+COMMENT ON FUNCTION buying_group_internal.sync_execute(text, integer, text, text[], text[], boolean) IS
 'Internal: runs the membership sync statement with a plan kept for the session';
 
 -- Re-evaluates the system memberships of a solution interest's groups: all of
 -- them, or only those of some accounts and persons (the triggers' case). With
 -- follow_attributes false, only persons who left (deleted, moved) are taken out.
 -- Returns how many memberships changed; refreshes the changed groups' scores.
-CREATE FUNCTION buying_group.sync_members(si_id integer, template text, accounts text[], persons text[],
+CREATE FUNCTION buying_group_internal.sync_members(si_id integer, template text, accounts text[], persons text[],
                                           follow_attributes boolean)
 RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    per buying_group.binding := buying_group.bound('persons');
+    per buying_group.binding := buying_group_internal.bound('persons');
     -- restrictions written only when given, so that a kept plan can use the indexes
     on_accounts text := CASE WHEN accounts IS NULL THEN '' ELSE ' AND g.account_key = ANY ($3)' END;
     on_persons text := CASE WHEN persons IS NULL THEN ''
@@ -78,7 +79,7 @@ DECLARE
     changes bigint[];
 BEGIN
     -- one array element per changed membership: its group
-    changes := buying_group.sync_execute(format($q$
+    changes := buying_group_internal.sync_execute(format($q$
         WITH desired AS (
             SELECT g.id AS group_id, p.%1$I::text AS person_key, r.id AS role_id
               FROM buying_group.bgroup g
@@ -158,16 +159,17 @@ BEGIN
         SELECT coalesce(array_agg(buying_group_id), '{}') FROM changed$q$,
         per.key_column, per.account_column, per.relation, on_accounts, on_persons, on_members),
         si_id, template, accounts, persons, follow_attributes);
-    PERFORM buying_group.refresh_groups(ARRAY(SELECT DISTINCT unnest(changes)));
+    PERFORM buying_group_internal.refresh_groups(ARRAY(SELECT DISTINCT unnest(changes)));
     RETURN cardinality(changes);
 END
 $$;
-COMMENT ON FUNCTION buying_group.sync_members(integer, text, text[], text[], boolean) IS
+COMMENT ON FUNCTION buying_group_internal.sync_members(integer, text, text[], text[], boolean) IS
 'Internal: re-evaluates the system memberships of a solution interest''s groups (optionally of some accounts and persons only)';
 
 CREATE FUNCTION buying_group.run_maintenance(solution_interest text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -175,15 +177,15 @@ DECLARE
     total bigint := 0;
 BEGIN
     IF solution_interest IS NOT NULL THEN
-        PERFORM buying_group.solution_interest_of(solution_interest);
+        PERFORM buying_group_internal.solution_interest_of(solution_interest);
     END IF;
     FOR si IN SELECT x.id, t.name AS template
                 FROM buying_group.solution_interest x JOIN buying_group.template t ON t.id = x.template_id
                WHERE CASE WHEN run_maintenance.solution_interest IS NULL THEN x.update_existing
                           ELSE x.name = run_maintenance.solution_interest END
                ORDER BY x.id LOOP
-        PERFORM buying_group.lock_accounts(NULL);
-        total := total + buying_group.sync_members(si.id, si.template, NULL, NULL, true);
+        PERFORM buying_group_internal.lock_accounts(NULL);
+        total := total + buying_group_internal.sync_members(si.id, si.template, NULL, NULL, true);
     END LOOP;
     RETURN total;
 END
@@ -194,6 +196,7 @@ COMMENT ON FUNCTION buying_group.run_maintenance(text) IS
 CREATE FUNCTION buying_group.recompute(solution_interest text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -201,16 +204,16 @@ DECLARE
     total bigint := 0;
 BEGIN
     IF solution_interest IS NOT NULL THEN
-        PERFORM buying_group.solution_interest_of(solution_interest);
+        PERFORM buying_group_internal.solution_interest_of(solution_interest);
     END IF;
     FOR si IN SELECT x.id, t.name AS template, x.update_existing
                 FROM buying_group.solution_interest x JOIN buying_group.template t ON t.id = x.template_id
                WHERE recompute.solution_interest IS NULL OR x.name = recompute.solution_interest
                ORDER BY x.id LOOP
-        PERFORM buying_group.lock_accounts(NULL);
-        total := total + buying_group.sync_members(si.id, si.template, NULL, NULL, si.update_existing);
-        PERFORM buying_group.recount_roles(si.id);
-        PERFORM buying_group.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g
+        PERFORM buying_group_internal.lock_accounts(NULL);
+        total := total + buying_group_internal.sync_members(si.id, si.template, NULL, NULL, si.update_existing);
+        PERFORM buying_group_internal.recount_roles(si.id);
+        PERFORM buying_group_internal.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g
                                                    WHERE g.solution_interest_id = si.id));
     END LOOP;
     RETURN total;

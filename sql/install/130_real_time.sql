@@ -4,7 +4,7 @@
 
 -- What a persons statement changes: the memberships of the persons and
 -- accounts it touched, for every solution interest, under the accounts' locks.
-CREATE FUNCTION buying_group.sync_persons(accounts text[], persons text[])
+CREATE FUNCTION buying_group_internal.sync_persons(accounts text[], persons text[])
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -13,25 +13,25 @@ DECLARE
     si record;
 BEGIN
     -- writers of the same account wait for each other (a bulk load waits for all)
-    PERFORM buying_group.lock_accounts(accounts);
+    PERFORM buying_group_internal.lock_accounts(accounts);
     FOR si IN SELECT x.id, t.name AS template, x.update_existing
                 FROM buying_group.solution_interest x JOIN buying_group.template t ON t.id = x.template_id
                ORDER BY x.id LOOP
-        PERFORM buying_group.sync_members(si.id, si.template, accounts, persons, si.update_existing);
+        PERFORM buying_group_internal.sync_members(si.id, si.template, accounts, persons, si.update_existing);
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION buying_group.sync_persons(text[], text[]) IS
+COMMENT ON FUNCTION buying_group_internal.sync_persons(text[], text[]) IS
 'Internal: brings the memberships of the given persons and accounts up to date for every solution interest';
 
 -- What a TRUNCATE of the persons table changes: every member is gone.
-CREATE FUNCTION buying_group.persons_truncated()
+CREATE FUNCTION buying_group_internal.persons_truncated()
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM buying_group.lock_accounts(NULL);
+    PERFORM buying_group_internal.lock_accounts(NULL);
     DELETE FROM buying_group.bgroup_role;
     WITH gone AS (DELETE FROM buying_group.bmember m RETURNING m.*)
     INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
@@ -41,10 +41,10 @@ BEGIN
       JOIN buying_group.role r ON r.id = x.role_id
      WHERE NOT x.is_removed
      ORDER BY x.buying_group_id, x.person_key;
-    PERFORM buying_group.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g));
+    PERFORM buying_group_internal.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g));
 END
 $$;
-COMMENT ON FUNCTION buying_group.persons_truncated() IS
+COMMENT ON FUNCTION buying_group_internal.persons_truncated() IS
 'Internal: after a TRUNCATE of the persons table, removes every member and recomputes every score';
 
 -- Statement trigger of the bound persons table (INSERT, UPDATE, DELETE with
@@ -53,17 +53,17 @@ COMMENT ON FUNCTION buying_group.persons_truncated() IS
 -- transaction. SECURITY DEFINER so that the CRM sync needs write access to
 -- its own table only; it reads nothing but the transition tables and the
 -- catalog, and passes keys as parameters.
-CREATE FUNCTION buying_group.persons_changed()
+CREATE FUNCTION buying_group_internal.persons_changed()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'bg_persons_changed'
 LANGUAGE C
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION buying_group.persons_changed() IS
+COMMENT ON FUNCTION buying_group_internal.persons_changed() IS
 'Trigger of the bound persons table: keeps memberships and scores current in the same transaction';
 
 -- Installs the persons triggers on a table (and removes them from another).
-CREATE FUNCTION buying_group.install_person_triggers(new_table regclass, old_table regclass)
+CREATE FUNCTION buying_group_internal.install_person_triggers(new_table regclass, old_table regclass)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -78,17 +78,17 @@ BEGIN
         END LOOP;
     END IF;
     EXECUTE format('CREATE TRIGGER buying_group_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group.persons_changed()', new_table);
+                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed()', new_table);
     EXECUTE format('CREATE TRIGGER buying_group_update AFTER UPDATE ON %s '
                    'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group.persons_changed()', new_table);
+                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed()', new_table);
     EXECUTE format('CREATE TRIGGER buying_group_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group.persons_changed()', new_table);
+                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed()', new_table);
     EXECUTE format('CREATE TRIGGER buying_group_truncate AFTER TRUNCATE ON %s '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group.persons_changed()', new_table);
+                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed()', new_table);
 END
 $$;
-COMMENT ON FUNCTION buying_group.install_person_triggers(regclass, regclass) IS
+COMMENT ON FUNCTION buying_group_internal.install_person_triggers(regclass, regclass) IS
 'Internal: creates the real-time triggers on the bound persons table (and drops them from the previous one)';
 
 -- Lists every buying group whose stored membership or scores differ from a
@@ -97,10 +97,11 @@ CREATE FUNCTION buying_group.verify_scores()
 RETURNS TABLE (buying_group_id bigint, account_key text, person_key text, problem text,
                stored text, expected text)
 LANGUAGE plpgsql STABLE
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    per buying_group.binding := buying_group.bound('persons');
+    per buying_group.binding := buying_group_internal.bound('persons');
 BEGIN
     -- memberships: persons that left, and system memberships that do not follow the conditions
     RETURN QUERY EXECUTE format($q$
@@ -165,7 +166,7 @@ COMMENT ON FUNCTION buying_group.verify_scores() IS
 
 -- The group of an account for a solution interest, locked against the
 -- account's other writers; raises if there is none.
-CREATE FUNCTION buying_group.group_for_update(si buying_group.solution_interest, account_key text)
+CREATE FUNCTION buying_group_internal.group_for_update(si buying_group.solution_interest, account_key text)
 RETURNS buying_group.bgroup
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -174,7 +175,7 @@ DECLARE
     g buying_group.bgroup;
 BEGIN
     -- the account's writer lock first, in the triggers' order, then the row
-    PERFORM buying_group.lock_accounts(ARRAY[account_key]);
+    PERFORM buying_group_internal.lock_accounts(ARRAY[account_key]);
     SELECT * INTO g FROM buying_group.bgroup x
      WHERE x.solution_interest_id = si.id AND x.account_key = group_for_update.account_key FOR UPDATE;
     IF NOT FOUND THEN
@@ -185,11 +186,11 @@ BEGIN
     RETURN g;
 END
 $$;
-COMMENT ON FUNCTION buying_group.group_for_update(buying_group.solution_interest, text) IS
+COMMENT ON FUNCTION buying_group_internal.group_for_update(buying_group.solution_interest, text) IS
 'Internal: the buying group of an account, locked; raises if there is none';
 
 -- Raises unless the source is one an API caller may use.
-CREATE FUNCTION buying_group.require_source(source text)
+CREATE FUNCTION buying_group_internal.require_source(source text)
 RETURNS void
 LANGUAGE plpgsql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
@@ -202,25 +203,26 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION buying_group.require_source(text) IS 'Internal: raises unless the source is manual or journey';
+COMMENT ON FUNCTION buying_group_internal.require_source(text) IS 'Internal: raises unless the source is manual or journey';
 
 CREATE FUNCTION buying_group.assign_member(solution_interest text, account_key text, person_key text, role text,
                                            source text DEFAULT 'manual')
 RETURNS boolean
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
-    per buying_group.binding := buying_group.bound('persons');
+    si buying_group.solution_interest := buying_group_internal.solution_interest_of(solution_interest);
+    per buying_group.binding := buying_group_internal.bound('persons');
     g buying_group.bgroup;
     m buying_group.bmember;
     person_account text;
     found_person boolean;
     rid integer;
 BEGIN
-    PERFORM buying_group.require_source(source);
-    g := buying_group.group_for_update(si, account_key);
+    PERFORM buying_group_internal.require_source(source);
+    g := buying_group_internal.group_for_update(si, account_key);
     EXECUTE format('SELECT true, %I::text FROM %s WHERE %I::text = $1 LIMIT 1',
                    per.account_column, per.relation, per.key_column)
        INTO found_person, person_account USING person_key;
@@ -255,7 +257,7 @@ BEGIN
        SET role_id = EXCLUDED.role_id, source = EXCLUDED.source, is_removed = false, removed_at = NULL,
            assigned_at = pg_catalog.now();
     -- the new role counts; the old one no longer, if it counted
-    PERFORM buying_group.count_roles(ARRAY[g.id, g.id], ARRAY[rid, m.role_id],
+    PERFORM buying_group_internal.count_roles(ARRAY[g.id, g.id], ARRAY[rid, m.role_id],
                                      ARRAY[1, CASE WHEN m.person_key IS NOT NULL AND NOT m.is_removed THEN -1 END]);
     INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
     VALUES (CASE WHEN m.person_key IS NULL OR m.is_removed OR m.role_id = rid THEN 'member_assigned'
@@ -266,7 +268,7 @@ BEGIN
                 'old_role', CASE WHEN m.is_removed THEN NULL
                                  ELSE (SELECT r.name FROM buying_group.role r WHERE r.id = m.role_id) END,
                 'old_source', m.source)));
-    PERFORM buying_group.refresh_groups(ARRAY[g.id]);
+    PERFORM buying_group_internal.refresh_groups(ARRAY[g.id]);
     RETURN true;
 END
 $$;
@@ -277,15 +279,16 @@ CREATE FUNCTION buying_group.remove_member(solution_interest text, account_key t
                                            source text DEFAULT 'manual')
 RETURNS boolean
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
+    si buying_group.solution_interest := buying_group_internal.solution_interest_of(solution_interest);
     g buying_group.bgroup;
     m buying_group.bmember;
 BEGIN
-    PERFORM buying_group.require_source(source);
-    g := buying_group.group_for_update(si, account_key);
+    PERFORM buying_group_internal.require_source(source);
+    g := buying_group_internal.group_for_update(si, account_key);
     SELECT * INTO m FROM buying_group.bmember x
      WHERE x.buying_group_id = g.id AND x.person_key = remove_member.person_key FOR UPDATE;
     IF NOT FOUND THEN
@@ -304,13 +307,13 @@ BEGIN
        SET is_removed = true, removed_at = coalesce(x.removed_at, pg_catalog.now()), source = remove_member.source
      WHERE x.buying_group_id = g.id AND x.person_key = remove_member.person_key;
     IF NOT m.is_removed THEN
-        PERFORM buying_group.count_roles(ARRAY[g.id], ARRAY[m.role_id], ARRAY[-1]);
+        PERFORM buying_group_internal.count_roles(ARRAY[g.id], ARRAY[m.role_id], ARRAY[-1]);
         INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
         VALUES ('member_removed', g.id, g.account_key, remove_member.person_key,
                 pg_catalog.jsonb_build_object('role', (SELECT r.name FROM buying_group.role r WHERE r.id = m.role_id),
                                               'source', remove_member.source));
     END IF;
-    PERFORM buying_group.refresh_groups(ARRAY[g.id]);
+    PERFORM buying_group_internal.refresh_groups(ARRAY[g.id]);
     RETURN true;
 END
 $$;
@@ -321,13 +324,14 @@ CREATE FUNCTION buying_group.simulate(solution_interest text, template text)
 RETURNS TABLE (account_key text, current_completeness numeric, simulated_completeness numeric,
                current_members integer, simulated_members integer)
 LANGUAGE plpgsql STABLE
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
-    per buying_group.binding := buying_group.bound('persons');
+    si buying_group.solution_interest := buying_group_internal.solution_interest_of(solution_interest);
+    per buying_group.binding := buying_group_internal.bound('persons');
 BEGIN
-    PERFORM FROM buying_group.template_of(template);     -- raises if there is none
+    PERFORM FROM buying_group_internal.template_of(template);     -- raises if there is none
     RETURN QUERY EXECUTE format($q$
         SELECT g.account_key, g.completeness,
                coalesce(buying_group.completeness($2, mr.role), 0),

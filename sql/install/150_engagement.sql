@@ -36,7 +36,7 @@ SELECT m.id, w.activity_type, w.weight
                ('registered_for_event', 60)) w(activity_type, weight);
 
 -- Weights of active and archived models are frozen.
-CREATE FUNCTION buying_group.activity_weight_guard()
+CREATE FUNCTION buying_group_internal.activity_weight_guard()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -59,10 +59,10 @@ BEGIN
 END
 $$;
 CREATE TRIGGER activity_weight_guard BEFORE INSERT OR UPDATE OR DELETE ON buying_group.activity_weight
-    FOR EACH ROW EXECUTE FUNCTION buying_group.activity_weight_guard();
+    FOR EACH ROW EXECUTE FUNCTION buying_group_internal.activity_weight_guard();
 
 -- Looks up an engagement model by name, locked.
-CREATE FUNCTION buying_group.engagement_model_for_update(model text)
+CREATE FUNCTION buying_group_internal.engagement_model_for_update(model text)
 RETURNS buying_group.engagement_model
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -79,12 +79,13 @@ BEGIN
     RETURN m;
 END
 $$;
-COMMENT ON FUNCTION buying_group.engagement_model_for_update(text) IS 'Internal: the engagement model of that name, locked; raises if there is none';
+COMMENT ON FUNCTION buying_group_internal.engagement_model_for_update(text) IS 'Internal: the engagement model of that name, locked; raises if there is none';
 
 CREATE FUNCTION buying_group.create_engagement_model(name text, copy_from text DEFAULT NULL,
                                                      daily_cap integer DEFAULT 20, window_days integer DEFAULT 30)
 RETURNS integer
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -103,7 +104,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF copy_from IS NOT NULL THEN
-        src := buying_group.engagement_model_for_update(copy_from);
+        src := buying_group_internal.engagement_model_for_update(copy_from);
     END IF;
     INSERT INTO buying_group.engagement_model AS x (name, daily_cap, window_days)
     VALUES (btrim(create_engagement_model.name), create_engagement_model.daily_cap, create_engagement_model.window_days)
@@ -119,10 +120,11 @@ COMMENT ON FUNCTION buying_group.create_engagement_model(text, text, integer, in
 CREATE FUNCTION buying_group.set_activity_weight(model text, activity_type text, weight numeric)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    m buying_group.engagement_model := buying_group.engagement_model_for_update(model);
+    m buying_group.engagement_model := buying_group_internal.engagement_model_for_update(model);
 BEGIN
     IF activity_type IS NULL OR btrim(activity_type) = '' THEN
         RAISE EXCEPTION 'activity type must not be empty' USING ERRCODE = 'invalid_parameter_value';
@@ -142,10 +144,11 @@ COMMENT ON FUNCTION buying_group.set_activity_weight(text, text, numeric) IS
 CREATE FUNCTION buying_group.activate_engagement_model(model text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    m buying_group.engagement_model := buying_group.engagement_model_for_update(model);
+    m buying_group.engagement_model := buying_group_internal.engagement_model_for_update(model);
 BEGIN
     IF m.status <> 'draft' THEN
         RAISE EXCEPTION 'engagement model "%" is %', m.name, m.status
@@ -181,25 +184,25 @@ COMMENT ON COLUMN buying_group.activity_weights.weight IS 'Its weight';
 COMMENT ON COLUMN buying_group.activity_weights.daily_cap IS 'Occurrences counted per person, type and day at most';
 COMMENT ON COLUMN buying_group.activity_weights.window_days IS 'Days of activity the score looks back';
 
-CREATE FUNCTION buying_group.capped_points_transfn(internal, integer, date, float8, integer)
+CREATE FUNCTION buying_group_internal.capped_points_transfn(internal, integer, date, float8, integer)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'bg_capped_points_transfn'
 LANGUAGE C CALLED ON NULL INPUT;
-COMMENT ON FUNCTION buying_group.capped_points_transfn(internal, integer, date, float8, integer) IS
+COMMENT ON FUNCTION buying_group_internal.capped_points_transfn(internal, integer, date, float8, integer) IS
 'Internal: counts one activity of a (type, day) for capped_points';
-CREATE FUNCTION buying_group.capped_points_finalfn(internal)
+CREATE FUNCTION buying_group_internal.capped_points_finalfn(internal)
 RETURNS float8
 AS 'MODULE_PATHNAME', 'bg_capped_points_finalfn'
 LANGUAGE C;
-COMMENT ON FUNCTION buying_group.capped_points_finalfn(internal) IS
+COMMENT ON FUNCTION buying_group_internal.capped_points_finalfn(internal) IS
 'Internal: weight x min(count, cap) summed over the (type, day) entries of capped_points';
-CREATE AGGREGATE buying_group.capped_points(type_id integer, day date, weight float8, cap integer) (
-    SFUNC = buying_group.capped_points_transfn,
+CREATE AGGREGATE buying_group_internal.capped_points(type_id integer, day date, weight float8, cap integer) (
+    SFUNC = buying_group_internal.capped_points_transfn,
     STYPE = internal,
     SSPACE = 256,               -- a state with a few (type, day) entries: lets the planner hash by person
-    FINALFUNC = buying_group.capped_points_finalfn
+    FINALFUNC = buying_group_internal.capped_points_finalfn
 );
-COMMENT ON AGGREGATE buying_group.capped_points(integer, date, float8, integer) IS
+COMMENT ON AGGREGATE buying_group_internal.capped_points(integer, date, float8, integer) IS
 'Internal: over one person''s activities, the sum over (type, day) of weight x min(occurrences, cap) (SPEC 7)';
 
 -- What a refresh stores: per person its weighted points, which change only
@@ -247,7 +250,7 @@ COMMENT ON COLUMN buying_group.person_engagement.engagement IS 'Person engagemen
 COMMENT ON COLUMN buying_group.person_engagement.as_of IS 'The as_of of the refresh';
 
 -- Whether a column alone is unique (a unique index on it, without predicate).
-CREATE FUNCTION buying_group.is_unique_column(tbl regclass, col name)
+CREATE FUNCTION buying_group_internal.is_unique_column(tbl regclass, col name)
 RETURNS boolean
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -257,10 +260,10 @@ AS $$
                     WHERE i.indrelid = tbl AND i.indisunique AND i.indnkeyatts = 1
                       AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = col)
 $$;
-COMMENT ON FUNCTION buying_group.is_unique_column(regclass, name) IS 'Internal: whether a unique index makes the column alone unique';
+COMMENT ON FUNCTION buying_group_internal.is_unique_column(regclass, name) IS 'Internal: whether a unique index makes the column alone unique';
 
 -- The SQL expressions of the bound activities' time and UTC day.
-CREATE FUNCTION buying_group.activity_time_sql(act buying_group.binding, OUT at_sql text, OUT day_sql text)
+CREATE FUNCTION buying_group_internal.activity_time_sql(act buying_group.binding, OUT at_sql text, OUT day_sql text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -275,7 +278,7 @@ BEGIN
     day_sql := format('(%s AT TIME ZONE ''UTC'')::date', at_sql);
 END
 $$;
-COMMENT ON FUNCTION buying_group.activity_time_sql(buying_group.binding, OUT text, OUT text) IS
+COMMENT ON FUNCTION buying_group_internal.activity_time_sql(buying_group.binding, OUT text, OUT text) IS
 'Internal: SQL for the time and the UTC day of an activity row';
 
 -- Each member's part of its group's engagement: its score times its role's
@@ -307,11 +310,12 @@ COMMENT ON COLUMN buying_group.member_engagement.contribution IS 'engagement x s
 CREATE FUNCTION buying_group.refresh_engagement(as_of timestamptz DEFAULT pg_catalog.now())
 RETURNS bigint
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    act buying_group.binding := buying_group.bound('activities');
-    per buying_group.binding := buying_group.bound('persons');
+    act buying_group.binding := buying_group_internal.bound('activities');
+    per buying_group.binding := buying_group_internal.bound('persons');
     m buying_group.engagement_model;
     t record;
     si record;
@@ -328,7 +332,7 @@ BEGIN
     -- one refresh at a time; writers of persons go on meanwhile
     PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('buying_group.refresh_engagement'));
     SELECT * INTO m FROM buying_group.engagement_model x WHERE x.status = 'active';
-    t := buying_group.activity_time_sql(act);
+    t := buying_group_internal.activity_time_sql(act);
 
     -- one aggregation by person (capped_points counts per type and day itself);
     -- only the persons whose points changed are written, then the scale
@@ -339,7 +343,7 @@ BEGIN
               FROM buying_group.activity_weight w
              WHERE w.model_id = $3 AND w.weight > 0),
         points AS (
-            SELECT a.%1$I::text AS person_key, buying_group.capped_points(w.type_id, %3$s, w.weight, $4) AS points,
+            SELECT a.%1$I::text AS person_key, buying_group_internal.capped_points(w.type_id, %3$s, w.weight, $4) AS points,
                    max(w.weight) AS top_weight
               FROM %4$s a JOIN weights w ON w.activity_type = a.%2$I::text
              WHERE %5$s > $1 - pg_catalog.make_interval(days => $2) AND %5$s <= $1
@@ -364,7 +368,7 @@ BEGIN
             SELECT d.person_key, d.new_points FROM diff d WHERE NOT d.stored)
         SELECT count(*), min(f.points), max(f.points), (SELECT max(pt.top_weight) FROM points pt) FROM fresh f$q$,
         act.person_column, act.type_column, t.day_sql, act.relation, t.at_sql, per.key_column, per.relation,
-        CASE WHEN buying_group.is_unique_column(per.relation, per.key_column) THEN '' ELSE 'GROUP BY 1' END)
+        CASE WHEN buying_group_internal.is_unique_column(per.relation, per.key_column) THEN '' ELSE 'GROUP BY 1' END)
     INTO persons, low, high, top USING as_of, m.window_days, m.id, m.daily_cap;
     INSERT INTO buying_group.engagement_refresh AS r (as_of, model_id, top_weight, low_points, high_points)
     VALUES (as_of, m.id, top, coalesce(low, 0), coalesce(high, 0))
@@ -382,8 +386,8 @@ BEGIN
                                 AND pg_catalog.jsonb_path_exists(tr.conditions,
                                         '$.** ? (@.attr == "person_engagement_score")'))
                ORDER BY x.id LOOP
-        PERFORM buying_group.lock_accounts(NULL);
-        PERFORM buying_group.sync_members(si.id, si.template, NULL, NULL, si.update_existing);
+        PERFORM buying_group_internal.lock_accounts(NULL);
+        PERFORM buying_group_internal.sync_members(si.id, si.template, NULL, NULL, si.update_existing);
     END LOOP;
 
     -- group scores: members' scores weighted by their roles' shares among the roles used
@@ -398,7 +402,7 @@ BEGIN
                           ELSE 100 * (gr.s - b.lo) / (b.hi - b.lo) END ORDER BY gr.id)
       INTO ids, scores
       FROM graw gr, bounds b;
-    PERFORM buying_group.refresh_groups(coalesce(ids, '{}'), true, scores);
+    PERFORM buying_group_internal.refresh_groups(coalesce(ids, '{}'), true, scores);
     RETURN persons;
 END
 $$;
@@ -409,10 +413,11 @@ CREATE FUNCTION buying_group.explain_engagement(buying_group_id bigint)
 RETURNS TABLE (person_key text, role text, role_share numeric, person_raw numeric, person_engagement numeric,
                contribution numeric, activity_type text, activity_points numeric)
 LANGUAGE plpgsql STABLE
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    act buying_group.binding := buying_group.bound('activities');
+    act buying_group.binding := buying_group_internal.bound('activities');
     m buying_group.engagement_model;
     t record;
     as_of timestamptz := (SELECT r.as_of FROM buying_group.engagement_refresh r);
@@ -424,7 +429,7 @@ BEGIN
     SELECT x.* INTO m FROM buying_group.engagement_model x
      WHERE x.id = coalesce((SELECT r.model_id FROM buying_group.engagement_refresh r),
                            (SELECT y.id FROM buying_group.engagement_model y WHERE y.status = 'active'));
-    t := buying_group.activity_time_sql(act);
+    t := buying_group_internal.activity_time_sql(act);
     RETURN QUERY EXECUTE format($q$
         WITH member AS (
             SELECT me.person_key, me.role, me.share, me.engagement, me.contribution

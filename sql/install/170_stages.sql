@@ -6,21 +6,22 @@
 CREATE FUNCTION buying_group.set_stage_model(solution_interest text, stage_model text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
+    si buying_group.solution_interest := buying_group_internal.solution_interest_of(solution_interest);
     model_id integer;
 BEGIN
     IF stage_model IS NOT NULL THEN
-        model_id := (buying_group.stage_model_for_update(stage_model)).id;
+        model_id := (buying_group_internal.stage_model_for_update(stage_model)).id;
     END IF;
     IF model_id IS NOT DISTINCT FROM si.stage_model_id THEN
         RETURN;
     END IF;
     -- every writer of groups waits (a set_stage in flight commits first), then
     -- the guard wants the model live and no group in a stage
-    PERFORM buying_group.lock_accounts(NULL);
+    PERFORM buying_group_internal.lock_accounts(NULL);
     UPDATE buying_group.solution_interest x SET stage_model_id = model_id WHERE x.id = si.id;
 END
 $$;
@@ -30,7 +31,7 @@ COMMENT ON FUNCTION buying_group.set_stage_model(text, text) IS
 -- Takes the automatic transitions of the given groups whose conditions hold,
 -- until none applies (they cannot loop: load_stage_model refuses cycles).
 -- Each move is a stage_changed event when emit_events.
-CREATE FUNCTION buying_group.advance_stages(ids bigint[], emit_events boolean DEFAULT true)
+CREATE FUNCTION buying_group_internal.advance_stages(ids bigint[], emit_events boolean DEFAULT true)
 RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -78,34 +79,35 @@ BEGIN
     RETURN total;
 END
 $$;
-COMMENT ON FUNCTION buying_group.advance_stages(bigint[], boolean) IS
+COMMENT ON FUNCTION buying_group_internal.advance_stages(bigint[], boolean) IS
 'Internal: moves the given groups along the automatic transitions whose conditions hold; returns how many moves were made';
 
 CREATE FUNCTION buying_group.set_stage(solution_interest text, account_key text, stage text)
 RETURNS text
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
+    si buying_group.solution_interest := buying_group_internal.solution_interest_of(solution_interest);
     g buying_group.bgroup;
     target buying_group.stage;
     model text;
 BEGIN
-    g := buying_group.group_for_update(si, account_key);
+    g := buying_group_internal.group_for_update(si, account_key);
     -- read again under the account's lock: set_stage_model waits for it
-    si := buying_group.solution_interest_of(solution_interest);
+    si := buying_group_internal.solution_interest_of(solution_interest);
     model := (SELECT m.name FROM buying_group.stage_model m WHERE m.id = si.stage_model_id);
     IF model IS NULL THEN
         RAISE EXCEPTION 'solution interest "%" has no stage model', si.name
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Attach a live one with buying_group.set_stage_model().';
     END IF;
-    target := buying_group.stage_by_name(si.stage_model_id, stage);
+    target := buying_group_internal.stage_by_name(si.stage_model_id, stage);
     IF target.name IS NULL THEN
         RAISE EXCEPTION 'stage model "%" has no stage "%"', model, stage
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('Its stages are: %s.', buying_group.stage_list(si.stage_model_id));
+                  DETAIL = format('Its stages are: %s.', buying_group_internal.stage_list(si.stage_model_id));
     END IF;
     IF g.stage = target.name THEN
         RETURN g.stage;
@@ -114,7 +116,7 @@ BEGIN
         RAISE EXCEPTION 'buying group "%" has no stage yet and "%" is not an entry stage', g.name, target.name
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = format('A group without a stage can enter: %s.',
-                                  buying_group.stage_list(si.stage_model_id, 'entry'));
+                                  buying_group_internal.stage_list(si.stage_model_id, 'entry'));
     END IF;
     IF g.stage IS NOT NULL AND NOT EXISTS (
             SELECT FROM buying_group.stage_transition t
@@ -132,7 +134,7 @@ BEGIN
     INSERT INTO buying_group.events (type, buying_group_id, account_key, payload)
     VALUES ('stage_changed', g.id, g.account_key,
             pg_catalog.jsonb_build_object('old', g.stage, 'new', target.name, 'by', 'manual'));
-    PERFORM buying_group.advance_stages(ARRAY[g.id]);
+    PERFORM buying_group_internal.advance_stages(ARRAY[g.id]);
     RETURN (SELECT x.stage FROM buying_group.bgroup x WHERE x.id = g.id);
 END
 $$;
@@ -142,11 +144,12 @@ COMMENT ON FUNCTION buying_group.set_stage(text, text, text) IS
 CREATE FUNCTION buying_group.set_status(solution_interest text, account_key text, status text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    si buying_group.solution_interest := buying_group.solution_interest_of(solution_interest);
-    g buying_group.bgroup := buying_group.group_for_update(si, account_key);
+    si buying_group.solution_interest := buying_group_internal.solution_interest_of(solution_interest);
+    g buying_group.bgroup := buying_group_internal.group_for_update(si, account_key);
     new_status text := nullif(btrim(status), '');
 BEGIN
     IF pg_catalog.length(new_status) > 50 THEN
@@ -159,7 +162,7 @@ BEGIN
     UPDATE buying_group.bgroup x SET status = new_status WHERE x.id = g.id;
     INSERT INTO buying_group.events (type, buying_group_id, account_key, payload)
     VALUES ('status_changed', g.id, g.account_key, pg_catalog.jsonb_build_object('old', g.status, 'new', new_status));
-    PERFORM buying_group.advance_stages(ARRAY[g.id]);
+    PERFORM buying_group_internal.advance_stages(ARRAY[g.id]);
 END
 $$;
 COMMENT ON FUNCTION buying_group.set_status(text, text, text) IS

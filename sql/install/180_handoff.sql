@@ -8,11 +8,12 @@
 CREATE FUNCTION buying_group.sales_alert(buying_group_id bigint)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    acc buying_group.binding := buying_group.bound('accounts');
-    per buying_group.binding := buying_group.bound('persons');
+    acc buying_group.binding := buying_group_internal.bound('accounts');
+    per buying_group.binding := buying_group_internal.bound('persons');
     g buying_group.buying_groups;
     account_name text;
     missing jsonb;
@@ -48,8 +49,8 @@ BEGIN
                  WHERE x.buying_group_id = $1 AND NOT x.is_removed
                  ORDER BY rank LIMIT 4) m
           LEFT JOIN LATERAL (SELECT * FROM %s p WHERE p.%I::text = m.person_key LIMIT 1) p ON true$q$,
-        buying_group.field_sql(per, 'first_name', 'p'), buying_group.field_sql(per, 'last_name', 'p'),
-        buying_group.field_sql(per, 'title', 'p'), buying_group.field_sql(per, 'email', 'p'),
+        buying_group_internal.field_sql(per, 'first_name', 'p'), buying_group_internal.field_sql(per, 'last_name', 'p'),
+        buying_group_internal.field_sql(per, 'title', 'p'), buying_group_internal.field_sql(per, 'email', 'p'),
         per.relation, per.key_column)
        INTO top USING g.id;
     RETURN pg_catalog.jsonb_build_object(
@@ -66,32 +67,33 @@ COMMENT ON FUNCTION buying_group.sales_alert(bigint) IS
 'What Sales needs about a buying group, as jsonb: name, account, solution interest, completeness, engagement, stage, status, missing required roles and the top 4 members by engagement (name, title, role, score, email)';
 
 -- The view of an audience, as a quoted relation name.
-CREATE FUNCTION buying_group.audience_relation(audience text)
+CREATE FUNCTION buying_group_internal.audience_relation(audience text)
 RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT pg_catalog.format('buying_group_audience.%I', (buying_group.audience_of(audience)).view_name)
+    SELECT pg_catalog.format('buying_group_audience.%I', (buying_group_internal.audience_of(audience)).view_name)
 $$;
-COMMENT ON FUNCTION buying_group.audience_relation(text) IS 'Internal: the quoted name of an audience''s view; raises if there is none';
+COMMENT ON FUNCTION buying_group_internal.audience_relation(text) IS 'Internal: the quoted name of an audience''s view; raises if there is none';
 
 CREATE FUNCTION buying_group.linkedin_companies(audience text)
 RETURNS TABLE (companyname text, companywebsite text, companyemaildomain text, linkedincompanypageurl text,
                stocksymbol text, industry text, city text, state text, companycountry text, zipcode text)
 LANGUAGE plpgsql STABLE
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    acc buying_group.binding := buying_group.bound('accounts');
+    acc buying_group.binding := buying_group_internal.bound('accounts');
 BEGIN
     -- the accounts table itself, for the columns the audience's view may predate
     RETURN QUERY EXECUTE format('SELECT a.%1$I::text, %2$s FROM %3$s a WHERE a.%4$I IN (SELECT v.%4$I FROM %5$s v) '
                                 'ORDER BY 1, a.%4$I::text',
         acc.name_column,
-        (SELECT string_agg(buying_group.field_sql(acc, f.field, 'a'), ', ' ORDER BY f.n)
+        (SELECT string_agg(buying_group_internal.field_sql(acc, f.field, 'a'), ', ' ORDER BY f.n)
            FROM unnest(ARRAY['website', 'email_domain', 'linkedin_url', 'stock_symbol', 'industry', 'city', 'state',
                              'country', 'zip']) WITH ORDINALITY f(field, n)),
-        acc.relation, acc.key_column, buying_group.audience_relation(audience));
+        acc.relation, acc.key_column, buying_group_internal.audience_relation(audience));
 END
 $$;
 COMMENT ON FUNCTION buying_group.linkedin_companies(text) IS
@@ -100,15 +102,16 @@ COMMENT ON FUNCTION buying_group.linkedin_companies(text) IS
 CREATE FUNCTION buying_group.linkedin_contacts(audience text, missing_role text DEFAULT NULL)
 RETURNS TABLE (email text, firstname text, lastname text, jobtitle text, employeecompany text, country text)
 LANGUAGE plpgsql STABLE
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    acc buying_group.binding := buying_group.bound('accounts');
-    per buying_group.binding := buying_group.bound('persons');
-    view text := buying_group.audience_relation(audience);
+    acc buying_group.binding := buying_group_internal.bound('accounts');
+    per buying_group.binding := buying_group_internal.bound('persons');
+    view text := buying_group_internal.audience_relation(audience);
 BEGIN
     IF missing_role IS NOT NULL THEN
-        PERFORM buying_group.role_id(missing_role);     -- raises for an unknown role
+        PERFORM buying_group_internal.role_id(missing_role);     -- raises for an unknown role
     END IF;
     RETURN QUERY EXECUTE format($q$
         SELECT %1$s, %2$s, %3$s, %4$s, a.%5$I::text, %6$s
@@ -117,9 +120,9 @@ BEGIN
            AND ($1 IS NULL
                 OR EXISTS (SELECT FROM buying_group.missing_roles mr WHERE mr.account_key = a.%10$I::text AND mr.role = $1))
          ORDER BY 5, 3, 2, 1, p.%12$I::text$q$,
-        buying_group.field_sql(per, 'email', 'p'), buying_group.field_sql(per, 'first_name', 'p'),
-        buying_group.field_sql(per, 'last_name', 'p'), buying_group.field_sql(per, 'title', 'p'),
-        acc.name_column, buying_group.field_sql(per, 'country', 'p'),
+        buying_group_internal.field_sql(per, 'email', 'p'), buying_group_internal.field_sql(per, 'first_name', 'p'),
+        buying_group_internal.field_sql(per, 'last_name', 'p'), buying_group_internal.field_sql(per, 'title', 'p'),
+        acc.name_column, buying_group_internal.field_sql(per, 'country', 'p'),
         acc.relation, per.relation, per.account_column, acc.key_column, view, per.key_column)
     USING missing_role;
 END

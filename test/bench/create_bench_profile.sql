@@ -193,7 +193,7 @@ BEGIN
     EXECUTE stmt INTO ids USING si.id, si.name, 'Create Bench'::text;
     t1 := clock_timestamp();
     IF refresh THEN
-        PERFORM buying_group.refresh_groups(coalesce(ids, '{}'), false);
+        PERFORM buying_group_internal.refresh_groups(coalesce(ids, '{}'), false);
     ELSIF after_stmt IS NOT NULL THEN
         EXECUTE after_stmt USING coalesce(ids, '{}');
     END IF;
