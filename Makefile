@@ -4,11 +4,16 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" buying_group.co
 
 MODULE_big = buying_group
 OBJS       = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
-# The install script is built from sql/install/*.sql, one concept per file,
-# concatenated in name order; upgrade scripts are kept as written.
+# The install script of the version in development is built from
+# sql/install/*.sql, one concept per file, concatenated in name order. Its
+# upgrade scripts are built from sql/upgrade/FROM--TO.sql (the state changes,
+# written by hand) followed by every function, view, trigger, comment and
+# grant of the install script, replayed as CREATE OR REPLACE. The scripts of
+# released versions are kept in sql/ as they were released (doc/releasing.md).
 EXTSCRIPT  = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA_built = $(EXTSCRIPT)
-DATA       = $(filter-out $(EXTSCRIPT),$(wildcard sql/$(EXTENSION)--*.sql))
+UPGRADES   = $(patsubst sql/upgrade/%.sql,sql/$(EXTENSION)--%.sql,$(wildcard sql/upgrade/*--$(EXTVERSION).sql))
+DATA_built = $(EXTSCRIPT) $(UPGRADES)
+DATA       = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 
 PG_CPPFLAGS = $(shell pkg-config --cflags jansson) -Isrc
 SHLIB_LINK  = $(shell pkg-config --libs jansson)
@@ -29,6 +34,9 @@ include $(PGXS)
 
 $(EXTSCRIPT): $(sort $(wildcard sql/install/*.sql))
 	awk 'FNR == 1 && NR > 1 { print "" } { print }' $^ > $@
+
+$(UPGRADES): sql/$(EXTENSION)--%.sql: sql/upgrade/%.sql $(EXTSCRIPT) sql/upgrade/replay.awk
+	{ cat $<; echo; awk -f sql/upgrade/replay.awk $(EXTSCRIPT); } > $@
 
 # PGXS tracks no header dependencies: every object depends on every header.
 $(OBJS): $(wildcard src/*.h)

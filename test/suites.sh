@@ -19,6 +19,9 @@ fi
 [ -f regression.diffs ] && head -200 regression.diffs
 rm -f regress.log
 
+echo "== upgrade: the released 0.1.0 updated to this version equals a fresh install"
+if bash test/upgrade/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 echo "== fuzz driver over the rule parser"
 if bash test/fuzz/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 

@@ -1,4 +1,4 @@
--- buying_group 0.1.0: install script, built by the Makefile from sql/install/*.sql.
+-- buying_group 0.2.0: install script, built by the Makefile from sql/install/*.sql.
 --
 -- Every object is created in schema buying_group, created here (so that a
 -- pre-existing schema of that name makes CREATE EXTENSION fail instead of

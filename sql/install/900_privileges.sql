@@ -4,10 +4,12 @@
 -- run with the owner's rights), and nobody calls the internals.
 --------------------------------------------------------------------------
 
-REVOKE ALL ON SCHEMA buying_group_internal FROM PUBLIC;
-REVOKE ALL ON ALL FUNCTIONS IN SCHEMA buying_group, buying_group_internal FROM PUBLIC;
-REVOKE ALL ON ALL TABLES IN SCHEMA buying_group FROM PUBLIC;
-REVOKE ALL ON ALL SEQUENCES IN SCHEMA buying_group FROM PUBLIC;
+-- from nothing (an upgrade replays this file over the grants of the version before)
+REVOKE ALL ON SCHEMA buying_group_internal, buying_group_audience FROM PUBLIC, buying_group_reader, buying_group_admin;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA buying_group, buying_group_internal
+    FROM PUBLIC, buying_group_reader, buying_group_admin;
+REVOKE ALL ON ALL TABLES IN SCHEMA buying_group FROM PUBLIC, buying_group_reader, buying_group_admin;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA buying_group FROM PUBLIC, buying_group_reader, buying_group_admin;
 GRANT USAGE ON SCHEMA buying_group, buying_group_audience TO buying_group_reader, buying_group_admin;
 
 -- readers: every table and view, and the functions that read or match

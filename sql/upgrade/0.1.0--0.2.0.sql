@@ -1,0 +1,63 @@
+-- buying_group 0.1.0 -> 0.2.0: the state changes, by hand. The build appends
+-- every function, aggregate, view, trigger, comment and grant of 0.2.0, as
+-- CREATE OR REPLACE (Makefile, doc/releasing.md).
+
+\echo Use "ALTER EXTENSION buying_group UPDATE TO '0.2.0'" to load this file. \quit
+
+-- What only the extension calls moves to a schema granted to nobody; the
+-- functions keep their identity, so the triggers and aggregates that use them
+-- follow, and the grants appended below start from nothing.
+CREATE SCHEMA buying_group_internal;
+DO $move$
+DECLARE
+    f record;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure AS fn, p.prokind FROM pg_catalog.pg_proc p
+              WHERE p.pronamespace = 'buying_group'::regnamespace
+                AND p.proname = ANY (ARRAY[
+                    'catalog_changed', 'role_guard', 'template_guard', 'template_role_guard', 'template_of',
+                    'template_for_update', 'role_id', 'template_role_of', 'require_draft',
+                    'require_members_required', 'completeness_state_in', 'completeness_state_out',
+                    'completeness_transfn', 'completeness_combinefn', 'completeness_finalfn',
+                    'role_completeness_finalfn', 'completeness_count_transfn', 'bound', 'require_column',
+                    'require_no_groups', 'field_column', 'field_sql', 'require_draft_stage_model',
+                    'stage_model_guard', 'stage_model_for_update', 'stage_model_error', 'stage_list',
+                    'stage_by_name', 'stage_named', 'check_stage_model', 'load_stage_model',
+                    'solution_interest_guard', 'solution_interest_of', 'count_roles', 'recount_roles',
+                    'lock_accounts', 'events_guard', 'events_notify', 'refresh_groups', 'audience_of',
+                    'sync_execute', 'sync_members', 'sync_persons', 'persons_truncated', 'persons_changed',
+                    'install_person_triggers', 'group_for_update', 'require_source', 'activity_weight_guard',
+                    'engagement_model_for_update', 'capped_points_transfn', 'capped_points_finalfn',
+                    'capped_points', 'is_unique_column', 'activity_time_sql', 'advance_stages',
+                    'audience_relation', 'persons_type'])
+    LOOP
+        EXECUTE pg_catalog.format('ALTER %s %s SET SCHEMA buying_group_internal',
+                                  CASE f.prokind WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END, f.fn);
+    END LOOP;
+END
+$move$;
+
+-- NaN, Infinity and huge weights, and windows past any date, are refused
+ALTER TABLE buying_group.activity_weight
+    DROP CONSTRAINT activity_weight_weight_check,
+    ADD CONSTRAINT activity_weight_weight_check CHECK (weight >= 0 AND weight <= 1000000);
+ALTER TABLE buying_group.engagement_model
+    DROP CONSTRAINT engagement_model_window_days_check,
+    ADD CONSTRAINT engagement_model_window_days_check CHECK (window_days BETWEEN 1 AND 3660);
+
+-- Audience views become the extension's, so that no admin can replace one
+DO $owner$
+DECLARE
+    v record;
+BEGIN
+    FOR v IN SELECT c.oid::regclass AS view FROM pg_catalog.pg_class c
+              WHERE c.relnamespace = 'buying_group_audience'::regnamespace AND c.relkind = 'v'
+    LOOP
+        EXECUTE pg_catalog.format('ALTER VIEW %s OWNER TO %I', v.view,
+                                  (SELECT r.rolname FROM pg_catalog.pg_extension e
+                                     JOIN pg_catalog.pg_roles r ON r.oid = e.extowner
+                                    WHERE e.extname = 'buying_group'));
+        EXECUTE pg_catalog.format('GRANT SELECT ON %s TO buying_group_reader', v.view);
+    END LOOP;
+END
+$owner$;
