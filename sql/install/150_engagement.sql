@@ -390,7 +390,11 @@ BEGIN
         PERFORM buying_group_internal.sync_members(si.id, si.template, NULL, NULL, si.update_existing);
     END LOOP;
 
-    -- group scores: members' scores weighted by their roles' shares among the roles used
+    -- group scores: members' scores weighted by their roles' shares among the
+    -- roles used. Every group is written: writers of persons wait, as for a
+    -- bulk statement, so that no writer holds a group this update waits for
+    -- (the aggregation above ran alongside them)
+    PERFORM buying_group_internal.lock_accounts(NULL);
     WITH graw AS (
         SELECT g.id, pg_catalog.sqrt(coalesce(sum(me.contribution), 0)) AS s
           FROM buying_group.bgroup g
