@@ -138,6 +138,12 @@ SELECT buying_group.run_maintenance();
 SELECT rolsuper FROM pg_roles WHERE rolname = 'bg_marketer';
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 
+-- the persons trigger acts for the bound table only, whatever table it is left on
+CREATE TABLE public.other_people (person_key text, account_key text);
+CREATE TRIGGER stray AFTER INSERT ON public.other_people REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed();
+INSERT INTO public.other_people VALUES ('p1', 'a1');
+
 -- A bound table that is dropped or turned into something else is refused
 -- when used, with a clear error, instead of breaking every call
 SET ROLE bg_marketer;

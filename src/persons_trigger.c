@@ -180,6 +180,7 @@ bg_persons_changed(PG_FUNCTION_ARGS)
 	TextSet		accounts;
 	Datum		args[2];
 	char		nulls[2] = {' ', ' '};
+	bool		isnull;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
 		elog(ERROR, "persons_changed must be called as a statement trigger");
@@ -198,7 +199,8 @@ bg_persons_changed(PG_FUNCTION_ARGS)
 
 	/* the key and account columns of the binding */
 	if (SPI_execute_plan(kept_plan(&binding_plan,
-								   "SELECT b.key_column::pg_catalog.text, b.account_column::pg_catalog.text "
+								   "SELECT b.key_column::pg_catalog.text, b.account_column::pg_catalog.text, "
+								   "b.relation::pg_catalog.oid "
 								   "FROM buying_group.binding b WHERE b.kind OPERATOR(pg_catalog.=) 'persons'",
 								   0, NULL), NULL, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "reading the persons binding failed");
@@ -207,6 +209,13 @@ bg_persons_changed(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("no persons table is bound"),
 				 errhint("Call buying_group.bind_persons() first.")));
+	/* the trigger acts for the bound table only, whatever table it was left on */
+	if (DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull))
+		!= RelationGetRelid(rel))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s is not the bound persons table", RelationGetRelationName(rel)),
+				 errhint("Drop its buying_group_* triggers, or bind it with buying_group.bind_persons().")));
 	key_att = column_number(rel, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
 	account_att = column_number(rel, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2));
 

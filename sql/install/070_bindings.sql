@@ -90,12 +90,21 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = format('Bind a table again with buying_group.bind_%s().', what);
     END IF;
-    PERFORM buying_group_internal.require_column(b.relation, c.col, c.role, c.types)
-       FROM (VALUES (b.key_column, 'key', NULL::regtype[]), (b.name_column, 'name', NULL),
-                    (b.account_column, 'account', NULL), (b.person_column, 'person', NULL),
-                    (b.type_column, 'type', NULL),
-                    (b.at_column, 'at', ARRAY['timestamptz', 'timestamp', 'date']::regtype[])) c(col, role, types)
-      WHERE c.col IS NOT NULL;
+    -- one catalog look-up on the triggers' path; require_column says what is wrong
+    IF EXISTS (SELECT FROM unnest(ARRAY[b.key_column, b.name_column, b.account_column, b.person_column,
+                                        b.type_column, b.at_column]) c(col)
+                WHERE c.col IS NOT NULL
+                  AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+                                   WHERE a.attrelid = b.relation AND a.attname = c.col AND a.attnum > 0
+                                     AND NOT a.attisdropped
+                                     AND (t.oid < 16384 OR (t.typtype = 'd' AND t.typbasetype < 16384)))) THEN
+        PERFORM buying_group_internal.require_column(b.relation, c.col, c.role, c.types)
+           FROM (VALUES (b.key_column, 'key', NULL::regtype[]), (b.name_column, 'name', NULL),
+                        (b.account_column, 'account', NULL), (b.person_column, 'person', NULL),
+                        (b.type_column, 'type', NULL),
+                        (b.at_column, 'at', ARRAY['timestamptz', 'timestamp', 'date']::regtype[])) c(col, role, types)
+          WHERE c.col IS NOT NULL;
+    END IF;
     RETURN b;
 END
 $$;

@@ -17,7 +17,7 @@ trap 'dropdb --if-exists "$db"' EXIT
 psql -X -q -d "$db" -v accounts=200 -v persons=2000 -f setup.sql -f jobs.sql > /dev/null
 out=$(/usr/lib/postgresql/15/bin/pgbench -n -c "$clients" -j "$clients" -T "$seconds" \
         -f writers.pgbench@200 -f jobs.pgbench@1 "$db" 2>&1)
-echo "$out" | grep -E "^(number of (transactions|failed)|latency average|tps)|^SQL script|^ - number of transactions"
+echo "$out" | grep -E "^(number of (transactions|failed)|latency average|tps)"
 failed=$(echo "$out" | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p')
 aborted=$(echo "$out" | grep -c "aborted" || true)
 problems=$(psql -X -At -d "$db" -c "SELECT count(*) FROM buying_group.verify_scores()")
