@@ -90,7 +90,8 @@ UPDATE buying_group.stage_model SET description = 'Our funnel' RETURNING name, d
 SELECT buying_group.create_stage_model('Other draft', '{"stages": [{"name": "D", "type": "entry"}, {"name": "E", "type": "success"}]}') > 0 AS created;
 UPDATE buying_group.stage SET stage_model_id = (SELECT id FROM buying_group.stage_model WHERE name = 'Other draft')
  WHERE name = 'Lost';
--- a model is created as a draft, and goes live only valid, whatever wrote it
+-- a model goes live only valid, whatever updates it; a row inserted directly (only a
+-- superuser may, as a restore does) is taken as it is
 INSERT INTO buying_group.stage_model (name, status) VALUES ('Sneaky', 'live');
 INSERT INTO buying_group.stage_transition (stage_model_id, from_stage, to_stage, position, condition)
 SELECT id, 'E', 'D', 2, '{"attr": "member_count", "op": "gte", "value": 0}' FROM buying_group.stage_model WHERE name = 'Other draft';

@@ -22,6 +22,9 @@ rm -f regress.log
 echo "== upgrade: the released 0.1.0 updated to this version equals a fresh install"
 if bash test/upgrade/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
+echo "== backup and restore: pg_dump, then psql and pg_restore (with and without --jobs)"
+if bash test/restore/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 echo "== fuzz driver over the rule parser"
 if bash test/fuzz/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 

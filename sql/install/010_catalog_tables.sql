@@ -36,8 +36,8 @@ ALTER SEQUENCE buying_group.template_id_seq OWNED BY buying_group.template.id;
 COMMENT ON TABLE buying_group.template IS 'Role templates: draft until published, then live and frozen';
 
 CREATE TABLE buying_group.template_role (
-    template_id      integer NOT NULL REFERENCES buying_group.template (id) ON DELETE CASCADE,
-    role_id          integer NOT NULL REFERENCES buying_group.role (id),
+    template_id      integer NOT NULL,     -- a template's (delete_template deletes its roles)
+    role_id          integer NOT NULL,     -- a role's (delete_role refuses a role in use)
     priority         integer NOT NULL,
     weight           text NOT NULL DEFAULT 'normal' REFERENCES buying_group.weight (name),
     required         boolean NOT NULL DEFAULT true,

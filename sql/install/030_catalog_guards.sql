@@ -1,5 +1,7 @@
 --------------------------------------------------------------------------
--- Guards: the catalog's rules hold for the API and for direct DML alike
+-- Guards: the catalog's rules hold for the API and for direct updates and
+-- deletes alike; rows inserted directly (only a superuser may, as a restore
+-- does) are taken as they are
 --------------------------------------------------------------------------
 
 CREATE FUNCTION buying_group_internal.role_guard()
@@ -60,7 +62,7 @@ BEGIN
         END IF;
         RETURN NEW;
     END IF;
-    IF NEW.status = 'live' THEN
+    IF TG_OP = 'UPDATE' AND NEW.status = 'live' THEN     -- published (a restore inserts it live)
         IF NOT EXISTS (SELECT FROM buying_group.template_role tr
                        WHERE tr.template_id = NEW.id AND tr.required) THEN
             RAISE EXCEPTION 'template "%" cannot be published', NEW.name
@@ -84,7 +86,8 @@ DECLARE
 BEGIN
     SELECT * INTO t FROM buying_group.template
      WHERE id = CASE WHEN TG_OP = 'INSERT' THEN NEW.template_id ELSE OLD.template_id END;
-    IF t.status = 'live' AND NOT (
+    -- a restore inserts a live template's roles after it
+    IF t.status = 'live' AND TG_OP <> 'INSERT' AND NOT (
            TG_OP = 'UPDATE'
            AND (NEW.template_id, NEW.role_id, NEW.priority, NEW.weight, NEW.required)
                IS NOT DISTINCT FROM (OLD.template_id, OLD.role_id, OLD.priority, OLD.weight, OLD.required)

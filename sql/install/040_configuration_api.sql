@@ -329,6 +329,7 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = 'Only draft templates can be deleted.';
     END IF;
+    DELETE FROM buying_group.template_role x WHERE x.template_id = t.id;
     DELETE FROM buying_group.template x WHERE x.id = t.id;
 END
 $$;

@@ -18,7 +18,7 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.stage_model', '');
 SELECT pg_catalog.pg_extension_config_dump('buying_group.stage_model_id_seq', '');
 
 CREATE TABLE buying_group.stage (
-    stage_model_id integer NOT NULL REFERENCES buying_group.stage_model (id) ON DELETE CASCADE,
+    stage_model_id integer NOT NULL,     -- a model's (deleted with it by the API)
     name           text NOT NULL CHECK (pg_catalog.btrim(name) = name AND name <> '' AND pg_catalog.length(name) <= 100),
     position       integer NOT NULL,
     kind           text NOT NULL CHECK (kind IN ('entry', 'intermediate', 'success', 'failure')),
@@ -34,9 +34,7 @@ CREATE TABLE buying_group.stage_transition (
     to_stage       text NOT NULL,
     position       integer NOT NULL,
     condition      jsonb,          -- automatic when set: a rule over buying_group.group_facts
-    PRIMARY KEY (stage_model_id, from_stage, to_stage),
-    FOREIGN KEY (stage_model_id, from_stage) REFERENCES buying_group.stage ON DELETE CASCADE,
-    FOREIGN KEY (stage_model_id, to_stage) REFERENCES buying_group.stage ON DELETE CASCADE
+    PRIMARY KEY (stage_model_id, from_stage, to_stage)
 );
 COMMENT ON TABLE buying_group.stage_transition IS 'Allowed transitions of a stage model; those with a condition are also taken automatically';
 SELECT pg_catalog.pg_extension_config_dump('buying_group.stage_transition', '');
@@ -74,7 +72,9 @@ COMMENT ON FUNCTION buying_group_internal.require_draft_stage_model(integer) IS
 
 -- A live stage model is frozen: its stages and transitions cannot change
 -- (moving one out of it included), it cannot go back to draft, and it cannot
--- be deleted. A model is created as a draft and goes live valid.
+-- be deleted; a draft goes live valid. Rows inserted directly are taken as
+-- they are: only the API (which creates drafts) and a superuser's restore
+-- (which inserts live models, then their stages) insert.
 CREATE FUNCTION buying_group_internal.stage_model_guard()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -83,11 +83,6 @@ AS $$
 BEGIN
     IF TG_TABLE_NAME = 'stage_model' THEN
         IF TG_OP = 'INSERT' THEN
-            IF NEW.status <> 'draft' THEN
-                RAISE EXCEPTION 'stage model "%" must be created as a draft', NEW.name
-                    USING ERRCODE = 'object_not_in_prerequisite_state',
-                          HINT = 'buying_group.publish_stage_model() makes it live once it is valid.';
-            END IF;
             RETURN NEW;
         END IF;
         IF OLD.status = 'live' AND (TG_OP = 'DELETE' OR NEW.status <> 'live' OR NEW.name <> OLD.name) THEN
@@ -104,7 +99,7 @@ BEGIN
     IF TG_OP <> 'INSERT' THEN
         PERFORM buying_group_internal.require_draft_stage_model(OLD.stage_model_id);
     END IF;
-    IF TG_OP <> 'DELETE' THEN
+    IF TG_OP = 'UPDATE' THEN
         PERFORM buying_group_internal.require_draft_stage_model(NEW.stage_model_id);
     END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
@@ -290,6 +285,7 @@ BEGIN
     IF definition ? 'transitions' AND pg_catalog.jsonb_typeof(definition -> 'transitions') <> 'array' THEN
         PERFORM buying_group_internal.stage_model_error('$.transitions', 'an array of transitions is expected');
     END IF;
+    DELETE FROM buying_group.stage_transition x WHERE x.stage_model_id = model_id;
     DELETE FROM buying_group.stage s WHERE s.stage_model_id = model_id;
 
     FOR e IN SELECT x.value, x.n - 1 AS i FROM pg_catalog.jsonb_array_elements(definition -> 'stages') WITH ORDINALITY x(value, n) LOOP
@@ -389,7 +385,8 @@ AS $$
 DECLARE
     m buying_group.stage_model := buying_group_internal.stage_model_for_update(name);
 BEGIN
-    PERFORM buying_group_internal.load_stage_model(m.id, stages);     -- the guard refuses a live model
+    PERFORM buying_group_internal.require_draft_stage_model(m.id);
+    PERFORM buying_group_internal.load_stage_model(m.id, stages);
 END
 $$;
 COMMENT ON FUNCTION buying_group.update_stage_model(text, jsonb) IS
@@ -422,6 +419,8 @@ DECLARE
     m buying_group.stage_model := buying_group_internal.stage_model_for_update(name);
 BEGIN
     DELETE FROM buying_group.stage_model x WHERE x.id = m.id;     -- the guard refuses a live model
+    DELETE FROM buying_group.stage_transition x WHERE x.stage_model_id = m.id;
+    DELETE FROM buying_group.stage s WHERE s.stage_model_id = m.id;
 END
 $$;
 COMMENT ON FUNCTION buying_group.delete_stage_model(text) IS 'Deletes a draft stage model';

@@ -7,8 +7,8 @@ CREATE TABLE buying_group.solution_interest (
     id                       integer PRIMARY KEY DEFAULT pg_catalog.nextval('buying_group.solution_interest_id_seq'),
     name                     text NOT NULL UNIQUE CHECK (pg_catalog.btrim(name) = name AND name <> '' AND pg_catalog.length(name) <= 200),
     description              text,
-    template_id              integer NOT NULL REFERENCES buying_group.template (id),
-    stage_model_id           integer REFERENCES buying_group.stage_model (id),
+    template_id              integer NOT NULL,     -- a live template's (never deleted)
+    stage_model_id           integer,              -- a live stage model's (never deleted)
     update_existing          boolean NOT NULL DEFAULT true,
     sales_ready_completeness numeric NOT NULL DEFAULT 100 CHECK (sales_ready_completeness BETWEEN 0 AND 100),
     sales_ready_engagement   numeric NOT NULL DEFAULT 0 CHECK (sales_ready_engagement BETWEEN 0 AND 100),

@@ -5,7 +5,7 @@
 CREATE SEQUENCE buying_group.bgroup_id_seq;
 CREATE TABLE buying_group.bgroup (
     id                   bigint PRIMARY KEY DEFAULT pg_catalog.nextval('buying_group.bgroup_id_seq'),
-    solution_interest_id integer NOT NULL REFERENCES buying_group.solution_interest (id),
+    solution_interest_id integer NOT NULL,     -- delete_solution_interest refuses one with groups
     account_key          text NOT NULL,
     name                 text NOT NULL,
     stage                text,
@@ -25,9 +25,9 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.bgroup', '');
 SELECT pg_catalog.pg_extension_config_dump('buying_group.bgroup_id_seq', '');
 
 CREATE TABLE buying_group.bmember (
-    buying_group_id bigint NOT NULL REFERENCES buying_group.bgroup (id) ON DELETE CASCADE,
+    buying_group_id bigint NOT NULL,     -- a group's (groups are never deleted)
     person_key      text NOT NULL,
-    role_id         integer NOT NULL REFERENCES buying_group.role (id),
+    role_id         integer NOT NULL,     -- a role of the group's live template
     source          text NOT NULL CHECK (source IN ('manual', 'journey', 'system')),
     is_removed      boolean NOT NULL DEFAULT false,
     assigned_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
@@ -42,7 +42,7 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.bmember', '');
 -- writer of memberships in the same statement: a group's scores then cost
 -- its roles, not its members, however large the account.
 CREATE TABLE buying_group.bgroup_role (
-    buying_group_id bigint NOT NULL REFERENCES buying_group.bgroup (id) ON DELETE CASCADE,
+    buying_group_id bigint NOT NULL,     -- a group's
     role_id         integer NOT NULL,
     assigned        integer NOT NULL,
     PRIMARY KEY (buying_group_id, role_id)

@@ -57,7 +57,7 @@ CREATE TRIGGER events_notify AFTER INSERT ON buying_group.events REFERENCING NEW
     FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.events_notify();
 
 CREATE TABLE buying_group.score_history (
-    buying_group_id bigint NOT NULL REFERENCES buying_group.bgroup (id) ON DELETE CASCADE,
+    buying_group_id bigint NOT NULL,     -- a group's (groups are never deleted)
     at              timestamptz NOT NULL DEFAULT pg_catalog.statement_timestamp(),
     completeness    numeric NOT NULL,
     engagement      numeric,

@@ -17,15 +17,18 @@ CREATE UNIQUE INDEX engagement_model_one_active ON buying_group.engagement_model
 COMMENT ON TABLE buying_group.engagement_model IS 'Engagement models: activity weights, daily cap and window; exactly one is active';
 
 CREATE TABLE buying_group.activity_weight (
-    model_id      integer NOT NULL REFERENCES buying_group.engagement_model (id) ON DELETE CASCADE,
+    model_id      integer NOT NULL,     -- a model's (models are never deleted)
     activity_type text NOT NULL,
     weight        numeric NOT NULL CHECK (weight >= 0 AND weight <= 1000000),   -- NaN sorts above every number
     PRIMARY KEY (model_id, activity_type)
 );
 COMMENT ON TABLE buying_group.activity_weight IS 'The weight of each activity type in an engagement model; types not listed count 0';
-SELECT pg_catalog.pg_extension_config_dump('buying_group.engagement_model', '');
+-- pg_dump keeps the user's models; the seeded one is made again by CREATE
+-- EXTENSION, and its weights never change (it is never a draft)
+SELECT pg_catalog.pg_extension_config_dump('buying_group.engagement_model', 'WHERE name <> ''AJO standard''');
 SELECT pg_catalog.pg_extension_config_dump('buying_group.engagement_model_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('buying_group.activity_weight', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.activity_weight',
+    'WHERE model_id NOT IN (SELECT m.id FROM buying_group.engagement_model m WHERE m.name = ''AJO standard'')');
 
 INSERT INTO buying_group.engagement_model (name, status, activated_at) VALUES ('AJO standard', 'active', pg_catalog.now());
 INSERT INTO buying_group.activity_weight (model_id, activity_type, weight)
@@ -35,7 +38,45 @@ SELECT m.id, w.activity_type, w.weight
                ('interesting_moment', 60), ('link_clicked', 40), ('page_viewed', 40),
                ('registered_for_event', 60)) w(activity_type, weight);
 
--- Weights of active and archived models are frozen.
+-- A model inserted as the active one (a restore does so; the API inserts
+-- drafts and activates with an update) archives the model that was active.
+CREATE FUNCTION buying_group_internal.engagement_model_inserted()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NEW.status = 'active' THEN
+        UPDATE buying_group.engagement_model x SET status = 'archived' WHERE x.status = 'active';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER engagement_model_inserted BEFORE INSERT ON buying_group.engagement_model
+    FOR EACH ROW EXECUTE FUNCTION buying_group_internal.engagement_model_inserted();
+
+-- Raises unless the engagement model is a draft: the weights of active and
+-- archived models are frozen.
+CREATE FUNCTION buying_group_internal.require_draft_engagement_model(m buying_group.engagement_model)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF m.status <> 'draft' THEN
+        RAISE EXCEPTION 'engagement model "%" is %', m.name, m.status
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Only the weights of a draft model can change.',
+                  HINT = 'Copy it into a new draft with buying_group.create_engagement_model(name, copy_from => ...).';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION buying_group_internal.require_draft_engagement_model(buying_group.engagement_model) IS
+'Internal: raises unless the engagement model is a draft';
+
+-- Weights of active and archived models are frozen. Rows inserted directly
+-- are taken as they are: only the API (which inserts into drafts) and a
+-- superuser's restore insert.
 CREATE FUNCTION buying_group_internal.activity_weight_guard()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -46,19 +87,14 @@ DECLARE
 BEGIN
     SELECT * INTO m FROM buying_group.engagement_model x
      WHERE x.id = CASE WHEN TG_OP = 'DELETE' THEN OLD.model_id ELSE NEW.model_id END;
-    IF m.status <> 'draft' THEN
-        RAISE EXCEPTION 'engagement model "%" is %', m.name, m.status
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = 'Only the weights of a draft model can change.',
-                  HINT = 'Copy it into a new draft with buying_group.create_engagement_model(name, copy_from => ...).';
-    END IF;
+    PERFORM buying_group_internal.require_draft_engagement_model(m);
     IF TG_OP = 'DELETE' THEN
         RETURN OLD;
     END IF;
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER activity_weight_guard BEFORE INSERT OR UPDATE OR DELETE ON buying_group.activity_weight
+CREATE TRIGGER activity_weight_guard BEFORE UPDATE OR DELETE ON buying_group.activity_weight
     FOR EACH ROW EXECUTE FUNCTION buying_group_internal.activity_weight_guard();
 
 -- Looks up an engagement model by name, locked.
@@ -126,6 +162,7 @@ AS $$
 DECLARE
     m buying_group.engagement_model := buying_group_internal.engagement_model_for_update(model);
 BEGIN
+    PERFORM buying_group_internal.require_draft_engagement_model(m);
     IF activity_type IS NULL OR btrim(activity_type) = '' THEN
         RAISE EXCEPTION 'activity type must not be empty' USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -214,17 +251,19 @@ CREATE TABLE buying_group.person_points (
     points     double precision NOT NULL     -- sum over types and days of weight x min(count, cap)
 ) WITH (fillfactor = 50);     -- room on each page: a changed score is a HOT update, no index entry
 COMMENT ON TABLE buying_group.person_points IS 'Per bound person: weighted, capped activity points of the last refresh_engagement';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.person_points', '');
 
 CREATE TABLE buying_group.engagement_refresh (
     singleton   boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     as_of       timestamptz NOT NULL,
-    model_id    integer NOT NULL REFERENCES buying_group.engagement_model (id),
+    model_id    integer NOT NULL,     -- a model's (models are never deleted)
     top_weight  double precision,               -- max weight of the types in the window (NULL: none)
     low_points  double precision NOT NULL,      -- least and most points of a bound person
     high_points double precision NOT NULL,
     refreshed_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE buying_group.engagement_refresh IS 'The last refresh_engagement: its as_of, model and scale';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.engagement_refresh', '');
 
 CREATE VIEW buying_group.person_score AS
 SELECT pp.person_key,

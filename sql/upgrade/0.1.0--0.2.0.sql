@@ -61,3 +61,28 @@ BEGIN
     END LOOP;
 END
 $owner$;
+
+-- No foreign keys between the tables pg_dump keeps: a parallel pg_restore
+-- loads them in any order. The API keeps what they kept (doc/security.md).
+ALTER TABLE buying_group.template_role
+    DROP CONSTRAINT template_role_template_id_fkey, DROP CONSTRAINT template_role_role_id_fkey;
+ALTER TABLE buying_group.stage DROP CONSTRAINT stage_stage_model_id_fkey;
+ALTER TABLE buying_group.stage_transition
+    DROP CONSTRAINT stage_transition_stage_model_id_from_stage_fkey,
+    DROP CONSTRAINT stage_transition_stage_model_id_to_stage_fkey;
+ALTER TABLE buying_group.solution_interest
+    DROP CONSTRAINT solution_interest_template_id_fkey, DROP CONSTRAINT solution_interest_stage_model_id_fkey;
+ALTER TABLE buying_group.bgroup DROP CONSTRAINT bgroup_solution_interest_id_fkey;
+ALTER TABLE buying_group.bmember DROP CONSTRAINT bmember_buying_group_id_fkey, DROP CONSTRAINT bmember_role_id_fkey;
+ALTER TABLE buying_group.bgroup_role DROP CONSTRAINT bgroup_role_buying_group_id_fkey;
+ALTER TABLE buying_group.score_history DROP CONSTRAINT score_history_buying_group_id_fkey;
+ALTER TABLE buying_group.activity_weight DROP CONSTRAINT activity_weight_model_id_fkey;
+ALTER TABLE buying_group.engagement_refresh DROP CONSTRAINT engagement_refresh_model_id_fkey;
+
+-- pg_dump keeps the user's engagement models (not the seeded one, which
+-- CREATE EXTENSION makes again), the per-person points and the last refresh
+SELECT pg_catalog.pg_extension_config_dump('buying_group.engagement_model', 'WHERE name <> ''AJO standard''');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.activity_weight',
+    'WHERE model_id NOT IN (SELECT m.id FROM buying_group.engagement_model m WHERE m.name = ''AJO standard'')');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.person_points', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.engagement_refresh', '');
