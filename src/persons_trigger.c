@@ -6,9 +6,12 @@
  * updated or deleted straight from the transition tables (by column number,
  * through the columns' output functions, as the rest of the extension
  * compares keys as text), and hands their distinct values to
- * buying_group_internal.sync_persons(accounts, persons), which locks the accounts and
- * brings every solution interest's memberships and scores up to date. A
- * TRUNCATE goes to buying_group_internal.persons_truncated(). Both calls run with
+ * buying_group_internal.sync_persons(accounts, persons), which locks the
+ * accounts and brings every solution interest's memberships and scores up to
+ * date. It fires on the bound table and on each of its partitions (for writes
+ * that name a partition). A TRUNCATE of the table goes to
+ * buying_group_internal.persons_truncated(); one of a partition brings every
+ * group up to date. The calls run with
  * plans kept for the session: on the single-row path of the CRM sync,
  * building and planning a statement per call used to cost more than the
  * work.
@@ -16,6 +19,7 @@
 #include "postgres.h"
 
 #include "access/tupdesc.h"
+#include "catalog/partition.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -171,6 +175,7 @@ bg_persons_changed(PG_FUNCTION_ARGS)
 	static SPIPlanPtr binding_plan = NULL;
 	static SPIPlanPtr sync_plan = NULL;
 	static SPIPlanPtr truncate_plan = NULL;
+	static SPIPlanPtr resync_plan = NULL;
 	static Oid	sync_args[2] = {TEXTARRAYOID, TEXTARRAYOID};
 	TriggerData *td = (TriggerData *) fcinfo->context;
 	Relation	rel;
@@ -181,21 +186,13 @@ bg_persons_changed(PG_FUNCTION_ARGS)
 	Datum		args[2];
 	char		nulls[2] = {' ', ' '};
 	bool		isnull;
+	Oid			bound;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
 		elog(ERROR, "persons_changed must be called as a statement trigger");
 	rel = td->tg_relation;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-
-	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
-	{
-		if (SPI_execute_plan(kept_plan(&truncate_plan, "SELECT buying_group_internal.persons_truncated()", 0, NULL),
-							 NULL, NULL, false, 0) < 0)
-			elog(ERROR, "persons_truncated failed");
-		SPI_finish();
-		return PointerGetDatum(NULL);
-	}
 
 	/* the key and account columns of the binding */
 	if (SPI_execute_plan(kept_plan(&binding_plan,
@@ -210,12 +207,29 @@ bg_persons_changed(PG_FUNCTION_ARGS)
 				 errmsg("no persons table is bound"),
 				 errhint("Call buying_group.bind_persons() first.")));
 	/* the trigger acts for the bound table only, whatever table it was left on */
-	if (DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull))
-		!= RelationGetRelid(rel))
+	bound = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+	if (bound != RelationGetRelid(rel) &&
+		!(rel->rd_rel->relispartition && list_member_oid(get_partition_ancestors(RelationGetRelid(rel)), bound)))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("%s is not the bound persons table", RelationGetRelationName(rel)),
 				 errhint("Drop its buying_group_* triggers, or bind it with buying_group.bind_persons().")));
+
+	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+	{
+		/*
+		 * The whole table: every member goes. One partition: its persons are
+		 * gone unseen, so every group is brought up to date.
+		 */
+		if (SPI_execute_plan(bound == RelationGetRelid(rel)
+							 ? kept_plan(&truncate_plan, "SELECT buying_group_internal.persons_truncated()", 0, NULL)
+							 : kept_plan(&resync_plan, "SELECT buying_group_internal.sync_persons(NULL, NULL)", 0, NULL),
+							 NULL, NULL, false, 0) < 0)
+			elog(ERROR, "persons_truncated failed");
+		SPI_finish();
+		return PointerGetDatum(NULL);
+	}
+
 	key_att = column_number(rel, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
 	account_att = column_number(rel, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2));
 

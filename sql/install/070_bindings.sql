@@ -200,6 +200,41 @@ $$;
 COMMENT ON FUNCTION buying_group.bind_accounts(regclass, text, text) IS
 'Binds the user''s accounts table: its key column (compared as text) and its name column';
 
+-- Raises unless every stored role condition fits the persons table tbl
+-- (doing: what was being done to it, 'bind' or 'alter').
+CREATE FUNCTION buying_group_internal.require_conditions_fit(tbl regclass, doing text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+    msg text;
+    state text;
+    rowtype regtype := (SELECT c.reltype::regtype FROM pg_catalog.pg_class c WHERE c.oid = tbl);
+BEGIN
+    FOR r IN SELECT t.name AS template, ro.name AS role, tr.conditions
+               FROM buying_group.template_role tr
+               JOIN buying_group.template t ON t.id = tr.template_id
+               JOIN buying_group.role ro ON ro.id = tr.role_id
+              WHERE tr.conditions IS NOT NULL ORDER BY t.name, tr.priority LOOP
+        BEGIN
+            PERFORM buying_group.check_rule(r.conditions::text, rowtype);
+        EXCEPTION WHEN invalid_parameter_value THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+            RAISE EXCEPTION 'cannot % %: the conditions of role "%" in template "%" do not fit it',
+                            doing, tbl, r.role, r.template
+                USING ERRCODE = state, DETAIL = msg,
+                      HINT = CASE doing WHEN 'bind'
+                                 THEN 'Bind a table with the columns the templates use, or change the draft templates first.'
+                                 ELSE 'Keep the columns and types the role conditions use.' END;
+        END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION buying_group_internal.require_conditions_fit(regclass, text) IS
+'Internal: raises unless every stored role condition fits the persons table';
+
 CREATE FUNCTION buying_group.bind_persons(table_name regclass, key text, account text)
 RETURNS void
 LANGUAGE plpgsql
@@ -207,10 +242,6 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    r record;
-    msg text;
-    state text;
-    rowtype regtype := (SELECT c.reltype::regtype FROM pg_catalog.pg_class c WHERE c.oid = table_name);
     old_table regclass := (SELECT b.relation FROM buying_group.binding b WHERE b.kind = 'persons');
 BEGIN
     PERFORM buying_group_internal.require_bindable(table_name, 'persons');
@@ -225,22 +256,7 @@ BEGIN
     ON CONFLICT (kind) DO UPDATE
        SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
            account_column = EXCLUDED.account_column, bound_at = pg_catalog.now();
-    -- every stored role condition must fit the table
-    FOR r IN SELECT t.name AS template, ro.name AS role, tr.conditions
-               FROM buying_group.template_role tr
-               JOIN buying_group.template t ON t.id = tr.template_id
-               JOIN buying_group.role ro ON ro.id = tr.role_id
-              WHERE tr.conditions IS NOT NULL ORDER BY t.name, tr.priority LOOP
-        BEGIN
-            PERFORM buying_group.check_rule(r.conditions::text, rowtype);
-        EXCEPTION WHEN invalid_parameter_value THEN
-            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
-            RAISE EXCEPTION 'cannot bind %: the conditions of role "%" in template "%" do not fit it',
-                            table_name, r.role, r.template
-                USING ERRCODE = state, DETAIL = msg,
-                      HINT = 'Bind a table with the columns the templates use, or change the draft templates first.';
-        END;
-    END LOOP;
+    PERFORM buying_group_internal.require_conditions_fit(table_name, 'bind');
     PERFORM buying_group_internal.install_person_triggers(table_name, old_table);
 END
 $$;

@@ -62,34 +62,55 @@ SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION buying_group_internal.persons_changed() IS
 'Trigger of the bound persons table: keeps memberships and scores current in the same transaction';
 
--- Installs the persons triggers on a table (and removes them from another).
+-- Creates (or replaces) the four persons triggers on one table.
+CREATE FUNCTION buying_group_internal.person_triggers_on(tbl regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE format('CREATE OR REPLACE TRIGGER buying_group_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed()', tbl);
+    EXECUTE format('CREATE OR REPLACE TRIGGER buying_group_update AFTER UPDATE ON %s '
+                   'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed()', tbl);
+    EXECUTE format('CREATE OR REPLACE TRIGGER buying_group_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed()', tbl);
+    EXECUTE format('CREATE OR REPLACE TRIGGER buying_group_truncate AFTER TRUNCATE ON %s '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed()', tbl);
+END
+$$;
+COMMENT ON FUNCTION buying_group_internal.person_triggers_on(regclass) IS
+'Internal: creates or replaces the real-time triggers on one table';
+
+-- Installs the persons triggers on a table and on each of its partitions
+-- (statement triggers fire for the table a statement names: a write straight
+-- into a partition fires the partition's), and removes them from another.
 CREATE FUNCTION buying_group_internal.install_person_triggers(new_table regclass, old_table regclass)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    rel regclass;
     t text;
 BEGIN
-    IF old_table IS NOT NULL THEN
-        FOREACH t IN ARRAY ARRAY['buying_group_insert', 'buying_group_update', 'buying_group_delete',
-                                 'buying_group_truncate'] LOOP
-            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', t, old_table);
+    IF old_table IS DISTINCT FROM new_table AND old_table IS NOT NULL THEN
+        FOR rel IN SELECT old_table UNION SELECT x.relid FROM pg_catalog.pg_partition_tree(old_table) x LOOP
+            CONTINUE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = rel);
+            FOREACH t IN ARRAY ARRAY['buying_group_insert', 'buying_group_update', 'buying_group_delete',
+                                     'buying_group_truncate'] LOOP
+                EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', t, rel);
+            END LOOP;
         END LOOP;
     END IF;
-    EXECUTE format('CREATE TRIGGER buying_group_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed()', new_table);
-    EXECUTE format('CREATE TRIGGER buying_group_update AFTER UPDATE ON %s '
-                   'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed()', new_table);
-    EXECUTE format('CREATE TRIGGER buying_group_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed()', new_table);
-    EXECUTE format('CREATE TRIGGER buying_group_truncate AFTER TRUNCATE ON %s '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.persons_changed()', new_table);
+    FOR rel IN SELECT new_table UNION SELECT x.relid FROM pg_catalog.pg_partition_tree(new_table) x LOOP
+        PERFORM buying_group_internal.person_triggers_on(rel);
+    END LOOP;
 END
 $$;
 COMMENT ON FUNCTION buying_group_internal.install_person_triggers(regclass, regclass) IS
-'Internal: creates the real-time triggers on the bound persons table (and drops them from the previous one)';
+'Internal: creates the real-time triggers on the bound persons table and its partitions (and drops them from the previous one)';
 
 -- Lists every buying group whose stored membership or scores differ from a
 -- recomputation from scratch. Empty, always.

@@ -1,6 +1,6 @@
 # Reads an install script and prints what an upgrade to it replays: every
-# function, aggregate, view and trigger as CREATE OR REPLACE, and every
-# comment, grant and revoke. Tables, types, sequences, schemas and seed rows
+# function, aggregate, view and trigger as CREATE OR REPLACE, every event
+# trigger dropped and made again, and every comment, grant and revoke. Tables, types, sequences, schemas and seed rows
 # are state: each upgrade script changes them by hand before this part.
 # Statements end with a semicolon at the end of a line outside dollar quotes.
 
@@ -19,6 +19,10 @@ BEGIN { stmt = ""; keep = -1; tag = "" }
             next;
         if (line ~ /^CREATE (FUNCTION|AGGREGATE|VIEW|TRIGGER) /) {
             sub(/^CREATE /, "CREATE OR REPLACE ", line);
+            keep = 1;
+        } else if (line ~ /^CREATE EVENT TRIGGER /) {
+            split(line, word, " ");
+            line = "DROP EVENT TRIGGER IF EXISTS " word[4] ";\n" line;
             keep = 1;
         } else if (line ~ /^(COMMENT ON|GRANT|REVOKE) /)
             keep = 1;

@@ -49,6 +49,9 @@ SELECT * FROM (
     SELECT 'type', ty.oid::regtype::text, concat_ws(' | ', ty.typtype, ty.typinput::regproc, ty.typoutput::regproc)
       FROM pg_catalog.pg_type ty JOIN member m ON m.classid = 'pg_type'::regclass AND m.objid = ty.oid
     UNION ALL
+    SELECT 'event trigger', ev.evtname, concat_ws(' | ', ev.evtevent, ev.evtenabled, ev.evttags::text, ev.evtfoid::regproc)
+      FROM pg_catalog.pg_event_trigger ev JOIN member m ON m.classid = 'pg_event_trigger'::regclass AND m.objid = ev.oid
+    UNION ALL
     SELECT 'schema', n.nspname, obj_description(n.oid, 'pg_namespace')
       FROM pg_catalog.pg_namespace n JOIN member m ON m.classid = 'pg_namespace'::regclass AND m.objid = n.oid
     UNION ALL

@@ -1,0 +1,66 @@
+-- DDL on the bound tables: refused when it would break a binding, a role
+-- condition or the real-time triggers; a rewrite of the persons table is
+-- followed by a recomputation; a partitioned persons table is covered, writes
+-- into its partitions included.
+\set own_db bg_bound_tables
+\i test/regress/own_database.psql
+
+CREATE SCHEMA crm;
+CREATE TABLE crm.account (account_key text PRIMARY KEY, account_name text);
+CREATE TABLE crm.person (person_key text, account_key text NOT NULL, job_title text, seniority text,
+                         PRIMARY KEY (person_key, account_key)) PARTITION BY LIST (account_key);
+CREATE TABLE crm.person_a PARTITION OF crm.person FOR VALUES IN ('A');
+CREATE TABLE crm.person_b PARTITION OF crm.person FOR VALUES IN ('B');
+INSERT INTO crm.account VALUES ('A', 'Acme'), ('B', 'Beta'), ('C', 'Gamma'), ('D', 'Delta');
+INSERT INTO crm.person VALUES ('a1', 'A', 'CTO', 'vp'), ('b1', 'B', 'Engineer', NULL);
+SELECT buying_group.bind_accounts('crm.account', 'account_key', 'account_name');
+SELECT buying_group.bind_persons('crm.person', 'person_key', 'account_key');
+SELECT buying_group.create_template('T');
+SELECT buying_group.add_template_role('T', 'Decision Maker', conditions => '{"attr": "seniority", "op": "eq", "value": "VP"}');
+SELECT buying_group.add_template_role('T', 'Practitioner', conditions => '{"attr": "job_title", "op": "contains", "value": "engineer"}');
+SELECT buying_group.publish_template('T');
+SELECT buying_group.create_solution_interest('S', 'T');
+SELECT buying_group.create_audience('All', '{"attr": "account_key", "op": "is_not_empty"}');
+SELECT buying_group.create_buying_groups('S', 'All');
+
+-- every partition carries the triggers, so a write that names a partition counts
+SELECT tgrelid::regclass, count(*) FROM pg_trigger
+ WHERE tgfoid = 'buying_group_internal.persons_changed()'::regprocedure GROUP BY 1 ORDER BY 1;
+INSERT INTO crm.person_b VALUES ('b2', 'B', 'VP Sales', 'VP');
+-- a partition made, or attached, after the binding gets them too
+CREATE TABLE crm.person_c PARTITION OF crm.person FOR VALUES IN ('C');
+INSERT INTO crm.person_c VALUES ('c1', 'C', 'Software Engineer', NULL);
+CREATE TABLE crm.person_d (LIKE crm.person INCLUDING ALL);
+ALTER TABLE crm.person ATTACH PARTITION crm.person_d FOR VALUES IN ('D');
+INSERT INTO crm.person_d VALUES ('d1', 'D', 'Engineer', 'VP');
+SELECT account_key, person_key, role FROM buying_group.members ORDER BY 1, 2;
+-- a partition truncated: its persons leave their groups
+TRUNCATE crm.person_b;
+SELECT account_key, person_key, role FROM buying_group.members ORDER BY 1, 2;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+-- the triggers cannot be disabled or dropped
+ALTER TABLE crm.person_a DISABLE TRIGGER buying_group_insert;
+ALTER TABLE crm.person DISABLE TRIGGER ALL;
+DROP TRIGGER buying_group_update ON crm.person_c;
+-- a column the binding or a role condition uses cannot go or change beyond what the rule reads
+ALTER TABLE crm.person DROP COLUMN job_title;
+ALTER TABLE crm.person RENAME COLUMN person_key TO id;
+ALTER TABLE crm.account RENAME COLUMN account_name TO display_name;
+-- other DDL goes through
+ALTER TABLE crm.person ADD COLUMN email text;
+COMMENT ON TABLE crm.person IS 'persons';
+
+-- a rewrite of the values (ALTER ... TYPE ... USING) is followed by a recomputation
+ALTER TABLE crm.person ALTER COLUMN seniority TYPE varchar(20)
+    USING CASE WHEN person_key = 'c1' THEN 'VP' ELSE seniority END;   -- c1 becomes a Decision Maker
+SELECT account_key, person_key, role FROM buying_group.members WHERE NOT is_removed ORDER BY 1, 2;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
+-- a table of another database's user, unrelated to any binding, is not touched
+CREATE TABLE public.unrelated (a int);
+ALTER TABLE public.unrelated ADD COLUMN b int;
+DROP TABLE public.unrelated;
+
+\c :regress_db
+DROP DATABASE bg_bound_tables;
