@@ -120,3 +120,19 @@ SELECT buying_group.delete_template('Admin made');
 RESET ROLE;
 DROP ROLE bg_test_admin;
 DROP ROLE bg_test_reader;
+
+-- a rule may be given as text or as jsonb, wherever a rule is taken; an
+-- untyped literal is text, whose errors carry a line and a column
+SELECT buying_group.create_template('Both forms') > 0 AS created;
+SELECT buying_group.add_template_role('Both forms', 'Decision Maker',
+         conditions => '{"attr": "a", "op": "is_empty"}'::jsonb);
+SELECT buying_group.add_template_role('Both forms', 'Champion', 'vital',
+         conditions => '{"attr": "a", "op": "is_not_empty"}');
+SELECT buying_group.add_template_role('Both forms', 'Influencer');
+SELECT buying_group.add_template_role('Both forms', 'Other', conditions => '{"attr": "a",
+  "op": "eq" "value": 1}');
+SELECT role, weight, conditions FROM buying_group.template_roles WHERE template = 'Both forms' ORDER BY priority;
+SELECT buying_group.check_rule('{"attr": "a", "op": "gt", "value": 1}'::jsonb) AS jsonb_form,
+       buying_group.check_rule('{"attr": "a", "op": "gt", "value": 1}') AS text_form;
+SELECT buying_group.eval_rule('{"attr": "f1", "op": "gt", "value": 1}'::jsonb, ROW(2)) AS jsonb_form;
+SELECT buying_group.delete_template('Both forms');

@@ -111,7 +111,7 @@ SELECT buying_group.refresh_engagement('2026-03-31 12:00+00');
 CREATE TABLE ref_person AS
 WITH w AS (SELECT activity_type, weight FROM buying_group.activity_weights WHERE weight > 0),
 win AS (SELECT a.* FROM crm.activity a
-         WHERE a.occurred_at > timestamptz '2026-03-31 12:00+00' - interval '30 days'
+         WHERE a.occurred_at > timestamptz '2026-03-31 12:00+00' - interval '720 hours'   -- 30 UTC days
            AND a.occurred_at <= timestamptz '2026-03-31 12:00+00'),
 astar AS (SELECT w.activity_type, w.weight / max(w.weight) OVER () AS rel FROM w
            WHERE w.activity_type IN (SELECT activity_type FROM win)),

@@ -27,7 +27,7 @@ bg_check_rule(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	rule_text = PG_GETARG_TEXT_PP(0);
+	rule_text = rule_arg(fcinfo, 0);
 	rule = rule_parse(VARDATA_ANY(rule_text), VARSIZE_ANY_EXHDR(rule_text), CurrentMemoryContext);
 	if (!PG_ARGISNULL(1))
 	{

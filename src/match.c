@@ -194,7 +194,7 @@ typedef struct EvalRuleCache
 Datum
 bg_eval_rule(PG_FUNCTION_ARGS)
 {
-	text	   *rule_text = PG_GETARG_TEXT_PP(0);
+	text	   *rule_text = rule_arg(fcinfo, 0);
 	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
 	EvalRuleCache *cache = (EvalRuleCache *) fcinfo->flinfo->fn_extra;
 	Oid			typid = HeapTupleHeaderGetTypeId(row);

@@ -177,15 +177,15 @@ typedef struct AttrSlot
 	Datum		engagement_value;
 	bool		json_num_done;	/* VK_JSON_PATH: numeric view of the text */
 	bool		json_num_ok;
-	double		json_num;
+	Datum		json_num;		/* a numeric */
 } AttrSlot;
 
 /* A constant converted to the bound column's type. */
 typedef struct BoundConst
 {
 	int64		ival;			/* VK_INT exact integer, VK_DATE, VK_TIMESTAMP */
-	double		fval;			/* VK_FLOAT, VK_INT with fraction, VK_JSON_PATH */
-	Datum		nval;			/* VK_NUMERIC */
+	double		fval;			/* VK_FLOAT */
+	Datum		nval;			/* a numeric: VK_NUMERIC, VK_INT with a fraction, VK_JSON_PATH */
 } BoundConst;
 
 /* A leaf bound to a row type. */
@@ -223,10 +223,39 @@ typedef struct BoundRule
 	BoundLeaf  *leaves;			/* parallel to rule->nodes (unused for combinators) */
 } BoundRule;
 
+/* An operator of the rule language: one row of rule_ops.c's table. */
+typedef struct RuleOpInfo
+{
+	const char *name;			/* as written in rules */
+	RuleOp		op;
+	RuleOpClass opclass;
+	bool		negated;		/* "none of" its values (ne, not_in, not_contains) */
+	int			cmp_holds;		/* typed comparisons: the outcomes (<, =, >) that make it hold */
+	const char *sql;			/* ... and the SQL operator that holds for exactly those */
+} RuleOpInfo;
+
+/*
+ * A number at a jsonb path: [+-] digits [. digits] [e [+-] digits], at most
+ * RULE_NUMBER_DIGITS digits on each side of the point and
+ * RULE_NUMBER_EXP_DIGITS in the exponent (within numeric's range). The
+ * evaluator checks it in C, the SQL compiler with this regular expression.
+ */
+#define RULE_NUMBER_DIGITS 100
+#define RULE_NUMBER_EXP_DIGITS 3
+#define RULE_NUMBER_REGEX "^[+-]?([0-9]{1,100}(\\.[0-9]{0,100})?|\\.[0-9]{1,100})([eE][+-]?[0-9]{1,3})?$"
+
+/* rule_arg.c */
+extern text *rule_arg(FunctionCallInfo fcinfo, int argno);
+
+/* rule_ops.c */
+extern const RuleOpInfo *rule_op_info(RuleOp op);
+extern const RuleOpInfo *rule_op_by_name(const char *name);
+extern const char *rule_op_name(RuleOp op);
+extern bool rule_op_holds(RuleOp op, int cmp);
+
 /* rule_parse.c */
 extern Rule *rule_parse(const char *json, size_t len, MemoryContext parent);
 extern void rule_free(Rule *rule);
-extern const char *rule_op_name(RuleOp op);
 extern void rule_invalid(const char *path, const char *hint, const char *fmt,...)
 			pg_attribute_printf(3, 4) pg_attribute_noreturn();
 

@@ -284,6 +284,17 @@ value_path(RuleNode *leaf, int i)
 }
 
 /*
+ * A number of a rule, exactly, as a numeric: from the text of the JSON
+ * number, never through a double, as the SQL compiler writes it.
+ */
+static Datum
+const_numeric(const RuleConst *c)
+{
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(c->str),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+/*
  * Decides whether a leaf compares typed values, checks its constants
  * against the column, and converts them.
  */
@@ -346,16 +357,15 @@ bind_leaf(RuleBinding *b, RuleNode *leaf, BoundLeaf *bl)
 		{
 			case VK_INT:
 				bc->ival = c->ival;
-				bc->fval = c->num;
+				if (!c->is_integer)
+					bc->nval = const_numeric(c);
 				break;
 			case VK_FLOAT:
-			case VK_JSON_PATH:
 				bc->fval = c->num;
 				break;
 			case VK_NUMERIC:
-				bc->nval = c->is_integer
-					? DirectFunctionCall1(int8_numeric, Int64GetDatum(c->ival))
-					: DirectFunctionCall1(float8_numeric, Float8GetDatum(c->num));
+			case VK_JSON_PATH:
+				bc->nval = const_numeric(c);
 				break;
 			case VK_DATE:
 			case VK_TIMESTAMP:

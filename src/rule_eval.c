@@ -21,6 +21,7 @@
 #include "utils/float.h"
 #include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #include "utils/timestamp.h"
 
 #include "rule.h"
@@ -161,59 +162,54 @@ slot_text(RuleBinding *b, AttrSlot *slot)
 }
 
 /*
- * Is s[0..len) a decimal number: [+-] digits [. digits] [e [+-] digits]?
- * (strtod alone would also take hexadecimal, "inf" and "nan".)
+ * Is s[0..len) a number as the rule language reads one at a jsonb path:
+ * [+-] digits [. digits] [e [+-] digits], within the limits of rule.h
+ * (RULE_NUMBER_REGEX, which the SQL compiler uses, says the same)? strtod
+ * alone would also take hexadecimal, "inf" and "nan".
  */
 static bool
 is_decimal(const char *s, int len)
 {
 	int			i = 0;
-	int			digits = 0;
+	int			whole = 0;
+	int			fraction = 0;
+	int			exp_digits = 0;
 
 	if (i < len && (s[i] == '+' || s[i] == '-'))
 		i++;
-	while (i < len && isdigit((unsigned char) s[i]))
-		i++, digits++;
+	for (; i < len && isdigit((unsigned char) s[i]); i++)
+		whole++;
 	if (i < len && s[i] == '.')
 		for (i++; i < len && isdigit((unsigned char) s[i]); i++)
-			digits++;
-	if (digits == 0)
+			fraction++;
+	if (whole + fraction == 0 || whole > RULE_NUMBER_DIGITS || fraction > RULE_NUMBER_DIGITS)
 		return false;
 	if (i < len && (s[i] == 'e' || s[i] == 'E'))
 	{
-		int			exp_digits = 0;
-
 		i++;
 		if (i < len && (s[i] == '+' || s[i] == '-'))
 			i++;
 		for (; i < len && isdigit((unsigned char) s[i]); i++)
 			exp_digits++;
-		if (exp_digits == 0)
+		if (exp_digits == 0 || exp_digits > RULE_NUMBER_EXP_DIGITS)
 			return false;
 	}
 	return i == len;
 }
 
-/* The number a jsonb path holds, if its text is a finite decimal number. */
+/* The number a jsonb path holds, as a numeric, if its text is a number. */
 static bool
-slot_json_number(RuleBinding *b, AttrSlot *slot, double *out)
+slot_json_numeric(RuleBinding *b, AttrSlot *slot, Datum *out)
 {
 	slot_refresh(b, slot);
 	if (!slot->json_num_done)
 	{
 		slot->json_num_done = true;
-		slot->json_num_ok = false;
-		if (slot_text(b, slot) && is_decimal(slot->text, slot->text_len))
-		{
-			char	   *end;
-			double		v = strtod(slot->text, &end);
-
-			if (end == slot->text + slot->text_len && !isinf(v) && !isnan(v))
-			{
-				slot->json_num = v;
-				slot->json_num_ok = true;
-			}
-		}
+		slot->json_num_ok = slot_text(b, slot) && is_decimal(slot->text, slot->text_len);
+		if (slot->json_num_ok)
+			slot->json_num = DirectFunctionCall3(numeric_in,
+												 CStringGetDatum(pnstrdup(slot->text, slot->text_len)),
+												 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 	}
 	*out = slot->json_num;
 	return slot->json_num_ok;
@@ -254,7 +250,8 @@ typed_cmp(RuleBinding *b, AttrSlot *slot, const RuleConst *c, const BoundConst *
 
 				if (c->is_integer)
 					return cmp_int64(v, bc->ival);
-				return cmp_double((double) v, bc->fval);
+				return DatumGetInt32(DirectFunctionCall2(numeric_cmp,
+														 NumericGetDatum(int64_to_numeric(v)), bc->nval));
 			}
 		case VK_FLOAT:
 			return cmp_double(slot->typid == FLOAT4OID ? (double) DatumGetFloat4(d)
@@ -269,10 +266,10 @@ typed_cmp(RuleBinding *b, AttrSlot *slot, const RuleConst *c, const BoundConst *
 			return cmp_int64(DatumGetBool(d) ? 1 : 0, bc->ival);
 		case VK_JSON_PATH:
 			{
-				double		v;
+				Datum		v;
 
-				*valid = slot_json_number(b, slot, &v);
-				return *valid ? cmp_double(v, bc->fval) : 0;
+				*valid = slot_json_numeric(b, slot, &v);
+				return *valid ? DatumGetInt32(DirectFunctionCall2(numeric_cmp, v, bc->nval)) : 0;
 			}
 		default:
 			elog(ERROR, "typed comparison on untyped attribute \"%s\"", slot->name);
@@ -351,13 +348,6 @@ text_const_matches(RuleBinding *b, AttrSlot *slot, RuleNode *leaf, const RuleCon
 	return false;
 }
 
-/* Is the operator one that means "none of" its values? */
-static inline bool
-op_is_negated(RuleOp op)
-{
-	return op == OP_NE || op == OP_NOT_IN || op == OP_NOT_CONTAINS;
-}
-
 /* Evaluates a leaf on the current row. */
 static bool
 eval_leaf(BoundRule *br, int idx)
@@ -393,22 +383,12 @@ eval_leaf(BoundRule *br, int idx)
 
 			if (!valid)
 				return false;
-			switch (leaf->op)
-			{
-				case OP_GT:
-					return cmp > 0;
-				case OP_GTE:
-					return cmp >= 0;
-				case OP_LT:
-					return cmp < 0;
-				case OP_LTE:
-					return cmp <= 0;
-				case OP_BETWEEN:
-					return cmp >= 0 &&
-						typed_cmp(b, slot, &leaf->consts[1], &bl->consts[1], &valid) <= 0;
-				default:
-					any = cmp == 0;
-			}
+			if (leaf->op == OP_BETWEEN)
+				return rule_op_holds(OP_GTE, cmp) &&
+					rule_op_holds(OP_LTE, typed_cmp(b, slot, &leaf->consts[1], &bl->consts[1], &valid));
+			if (leaf->opclass == OPC_ORDER)
+				return rule_op_holds(leaf->op, cmp);
+			any = rule_op_holds(leaf->op, cmp);
 		}
 	}
 	else
@@ -418,7 +398,7 @@ eval_leaf(BoundRule *br, int idx)
 		for (i = 0; i < leaf->nconsts && !any; i++)
 			any = text_const_matches(b, slot, leaf, &leaf->consts[i]);
 	}
-	return op_is_negated(leaf->op) ? !any : any;
+	return rule_op_info(leaf->op)->negated ? !any : any;
 }
 
 /* Evaluates node idx of a bound rule on the current row. */

@@ -21,33 +21,6 @@
 #include "rule.h"
 #include "title.h"
 
-typedef struct OpInfo
-{
-	const char *name;
-	RuleOp		op;
-	RuleOpClass opclass;
-} OpInfo;
-
-static const OpInfo op_infos[] = {
-	{"eq", OP_EQ, OPC_EQUALITY},
-	{"ne", OP_NE, OPC_EQUALITY},
-	{"in", OP_IN, OPC_EQUALITY},
-	{"not_in", OP_NOT_IN, OPC_EQUALITY},
-	{"contains", OP_CONTAINS, OPC_TEXT},
-	{"not_contains", OP_NOT_CONTAINS, OPC_TEXT},
-	{"starts_with", OP_STARTS_WITH, OPC_TEXT},
-	{"ends_with", OP_ENDS_WITH, OPC_TEXT},
-	{"is_empty", OP_IS_EMPTY, OPC_EMPTINESS},
-	{"is_not_empty", OP_IS_NOT_EMPTY, OPC_EMPTINESS},
-	{"gt", OP_GT, OPC_ORDER},
-	{"gte", OP_GTE, OPC_ORDER},
-	{"lt", OP_LT, OPC_ORDER},
-	{"lte", OP_LTE, OPC_ORDER},
-	{"between", OP_BETWEEN, OPC_ORDER},
-	{"matches", OP_MATCHES, OPC_REGEX},
-	{"title_like", OP_TITLE_LIKE, OPC_TITLE},
-};
-
 #define KNOWN_OPERATORS "eq, ne, in, not_in, contains, not_contains, starts_with, ends_with, " \
 	"is_empty, is_not_empty, gt, gte, lt, lte, between, matches, title_like"
 
@@ -60,13 +33,6 @@ typedef struct ParseState
 } ParseState;
 
 static int	compile_node(ParseState *ps, json_t *node, const char *path, int depth);
-
-/* Name of an operator, as written in rules. */
-const char *
-rule_op_name(RuleOp op)
-{
-	return op_infos[op].name;
-}
 
 /* Raises the 22023 error of an invalid rule at a JSON path. */
 void
@@ -349,7 +315,7 @@ compile_leaf(ParseState *ps, json_t *obj, const char *path)
 	json_t	   *op = json_object_get(obj, "op");
 	json_t	   *threshold = json_object_get(obj, "threshold");
 	const char *opname;
-	int			i;
+	const RuleOpInfo *info;
 
 	json_object_foreach(obj, key, v)
 	{
@@ -376,14 +342,12 @@ compile_leaf(ParseState *ps, json_t *obj, const char *path)
 	leaf = &ps->rule->nodes[idx];
 	leaf->attr = server_string(ps, attr);
 	opname = json_string_value(op);
-	for (i = 0; i < (int) lengthof(op_infos); i++)
-		if (strcmp(op_infos[i].name, opname) == 0)
-			break;
-	if (i == (int) lengthof(op_infos))
+	info = rule_op_by_name(opname);
+	if (info == NULL)
 		rule_invalid(psprintf("%s.op", path), "Known operators: " KNOWN_OPERATORS ".",
 					 "unknown operator \"%s\"", server_string(ps, op));
-	leaf->op = op_infos[i].op;
-	leaf->opclass = op_infos[i].opclass;
+	leaf->op = info->op;
+	leaf->opclass = info->opclass;
 
 	leaf->threshold = TITLE_LIKE_DEFAULT_THRESHOLD;
 	if (threshold != NULL)

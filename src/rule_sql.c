@@ -114,7 +114,7 @@ append_typed_value(StringInfo out, AttrSlot *slot, TupleDesc tupdesc, const char
 	/* as the evaluator: a decimal number, or no value at all */
 	appendStringInfoString(out, "(CASE WHEN ");
 	append_folded(out, slot, tupdesc, alias);
-	appendStringInfoString(out, " OPERATOR(pg_catalog.~) '^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$' THEN ");
+	appendStringInfoString(out, " OPERATOR(pg_catalog.~) '" RULE_NUMBER_REGEX "' THEN ");
 	append_folded(out, slot, tupdesc, alias);
 	appendStringInfoString(out, "::pg_catalog.numeric END)");
 }
@@ -180,7 +180,7 @@ append_leaf(StringInfo out, BoundRule *br, int idx, const char *alias, bool unde
 	BoundLeaf  *bl = &br->leaves[idx];
 	TupleDesc	tupdesc = br->binding->tupdesc;
 	AttrSlot   *slot = &br->binding->slots[bl->slot];
-	bool		negated = leaf->op == OP_NE || leaf->op == OP_NOT_IN || leaf->op == OP_NOT_CONTAINS;
+	const RuleOpInfo *info = rule_op_info(leaf->op);
 	int			i;
 
 	if (leaf->opclass == OPC_EMPTINESS)
@@ -206,16 +206,15 @@ append_leaf(StringInfo out, BoundRule *br, int idx, const char *alias, bool unde
 
 	if (under_not)
 		appendStringInfoString(out, "COALESCE(");
-	if (negated)
+	if (info->negated)
 		appendStringInfoString(out, "NOT ");
 	appendStringInfoChar(out, '(');
 	if (bl->typed && leaf->opclass == OPC_ORDER)
 	{
-		static const char *const ops[] = {[OP_GT] = ">",[OP_GTE] = ">=",[OP_LT] = "<",[OP_LTE] = "<="};
-
 		append_typed_value(out, slot, tupdesc, alias);
 		if (leaf->op == OP_BETWEEN)
 		{
+			/* SQL's BETWEEN is gte the first value and lte the second */
 			appendStringInfoString(out, " BETWEEN ");
 			append_typed_const(out, slot, &leaf->consts[0]);
 			appendStringInfoString(out, " AND ");
@@ -223,7 +222,7 @@ append_leaf(StringInfo out, BoundRule *br, int idx, const char *alias, bool unde
 		}
 		else
 		{
-			appendStringInfo(out, " OPERATOR(pg_catalog.%s) ", ops[leaf->op]);
+			appendStringInfo(out, " OPERATOR(pg_catalog.%s) ", info->sql);
 			append_typed_const(out, slot, &leaf->consts[0]);
 		}
 	}
@@ -379,7 +378,7 @@ bg_rule_to_sql(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	rule_text = PG_GETARG_TEXT_PP(0);
+	rule_text = rule_arg(fcinfo, 0);
 	rule = rule_parse(VARDATA_ANY(rule_text), VARSIZE_ANY_EXHDR(rule_text), CurrentMemoryContext);
 	tupdesc = lookup_rowtype_tupdesc(PG_GETARG_OID(1), -1);
 	binding = rule_binding_create(tupdesc, CurrentMemoryContext);

@@ -16,6 +16,21 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION buying_group.eval_rule(text, record) IS
 'Does the rule hold for the row? Any row type: a table row, a view row, ROW(...)';
 
+-- The same, for a rule given as jsonb (SPEC 3: every function that takes a rule takes both).
+CREATE FUNCTION buying_group.check_rule(rule jsonb, row_type regtype DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'bg_check_rule'
+LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION buying_group.check_rule(jsonb, regtype) IS
+'Checks a rule (jsonb) and, given a row type, that its attributes and values fit that type; returns the rule or raises its first error';
+
+CREATE FUNCTION buying_group.eval_rule(rule jsonb, "row" record)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'bg_eval_rule'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION buying_group.eval_rule(jsonb, record) IS
+'Does the rule (jsonb) hold for the row? Any row type: a table row, a view row, ROW(...)';
+
 CREATE FUNCTION buying_group.match_role(template text, person record)
 RETURNS text
 AS 'MODULE_PATHNAME', 'bg_match_role'

@@ -236,6 +236,22 @@ $$;
 COMMENT ON FUNCTION buying_group.add_template_role(text, text, text, integer, boolean, text) IS
 'Appends a role to a draft template, last in priority order; conditions is a rule (JSON) over person columns; returns the role''s position';
 
+-- The same, for conditions given as jsonb. conditions comes third and has no
+-- default, so that a call without conditions, or with them as a literal,
+-- still finds the text form (PostgreSQL prefers text for an untyped literal).
+CREATE FUNCTION buying_group.add_template_role(template text, role text, conditions jsonb,
+                                               weight text DEFAULT 'normal',
+                                               members_required integer DEFAULT 1,
+                                               required boolean DEFAULT true)
+RETURNS integer
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT buying_group.add_template_role(template, role, weight, members_required, required, conditions::text)
+$$;
+COMMENT ON FUNCTION buying_group.add_template_role(text, text, jsonb, text, integer, boolean) IS
+'Appends a role to a draft template with conditions given as jsonb; returns the role''s position';
+
 CREATE FUNCTION buying_group.move_template_role(template text, role text, "position" integer)
 RETURNS void
 LANGUAGE plpgsql

@@ -13,6 +13,14 @@ LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION buying_group.rule_to_sql(text, regtype, text, text) IS
 'The rule as a SQL boolean expression over the row type''s columns (qualified by alias when given), with the evaluator''s exact semantics; key_column, the account key, enables buying-group filters';
 
+CREATE FUNCTION buying_group.rule_to_sql(rule jsonb, row_type regtype, alias text DEFAULT NULL,
+                                         key_column text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'bg_rule_to_sql'
+LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION buying_group.rule_to_sql(jsonb, regtype, text, text) IS
+'The rule (jsonb) as a SQL boolean expression over the row type''s columns, with the evaluator''s exact semantics';
+
 CREATE SEQUENCE buying_group.audience_id_seq AS integer;
 CREATE TABLE buying_group.audience (
     id          integer PRIMARY KEY DEFAULT pg_catalog.nextval('buying_group.audience_id_seq'),
@@ -93,6 +101,17 @@ END
 $$;
 COMMENT ON FUNCTION buying_group.create_audience(text, jsonb, text) IS
 'Creates an account audience: a rule over the accounts table, served as a view in schema buying_group_audience; returns the view''s name';
+
+-- The same, for a rule given as text: its errors carry a line and a column.
+CREATE FUNCTION buying_group.create_audience(name text, rule text, description text DEFAULT NULL)
+RETURNS text
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT buying_group.create_audience(name, buying_group.check_rule(rule), description)
+$$;
+COMMENT ON FUNCTION buying_group.create_audience(text, text, text) IS
+'Creates an account audience from a rule given as JSON text (errors carry a line and a column); returns the view''s name';
 
 CREATE FUNCTION buying_group.delete_audience(name text)
 RETURNS void

@@ -385,7 +385,7 @@ BEGIN
             SELECT a.%1$I::text AS person_key, buying_group_internal.capped_points(w.type_id, %3$s, w.weight, $4) AS points,
                    max(w.weight) AS top_weight
               FROM %4$s a JOIN weights w ON w.activity_type = a.%2$I::text
-             WHERE %5$s > $1 - pg_catalog.make_interval(days => $2) AND %5$s <= $1
+             WHERE %5$s > $1 - pg_catalog.make_interval(hours => 24 * $2) AND %5$s <= $1
              GROUP BY 1),
         fresh AS (
             SELECT p.person_key, coalesce(pt.points, 0) AS points
@@ -480,7 +480,7 @@ BEGIN
         counts AS (
             SELECT a.%1$I::text AS person_key, a.%2$I::text AS activity_type, %3$s AS day, count(*) AS n
               FROM %4$s a
-             WHERE %5$s > $2 - pg_catalog.make_interval(days => $3) AND %5$s <= $2
+             WHERE %5$s > $2 - pg_catalog.make_interval(hours => 24 * $3) AND %5$s <= $2
                AND a.%1$I::text IN (SELECT mm.person_key FROM member mm)
              GROUP BY 1, 2, 3),
         used AS (
@@ -488,7 +488,7 @@ BEGIN
               FROM buying_group.activity_weight w
              WHERE w.model_id = $4 AND w.weight > 0
                AND EXISTS (SELECT FROM %4$s a WHERE a.%2$I::text = w.activity_type
-                              AND %5$s > $2 - pg_catalog.make_interval(days => $3) AND %5$s <= $2)),
+                              AND %5$s > $2 - pg_catalog.make_interval(hours => 24 * $3) AND %5$s <= $2)),
         points AS (
             SELECT c.person_key, c.activity_type, sum(LEAST(c.n, $5) * u.relative) AS points
               FROM counts c JOIN used u ON u.activity_type = c.activity_type GROUP BY 1, 2)

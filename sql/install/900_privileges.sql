@@ -16,7 +16,9 @@ GRANT USAGE ON SCHEMA buying_group, buying_group_audience TO buying_group_reader
 GRANT SELECT ON ALL TABLES IN SCHEMA buying_group TO buying_group_reader;
 GRANT EXECUTE ON FUNCTION
     buying_group.check_rule(text, regtype),
+    buying_group.check_rule(jsonb, regtype),
     buying_group.eval_rule(text, record),
+    buying_group.eval_rule(jsonb, record),
     buying_group.match_role(text, record),
     buying_group.match_roles(text, record),
     buying_group.explain_match(text, record),
@@ -26,6 +28,7 @@ GRANT EXECUTE ON FUNCTION
     buying_group.completeness(text, text, bigint),
     buying_group.role_completeness(text, text),
     buying_group.rule_to_sql(text, regtype, text, text),
+    buying_group.rule_to_sql(jsonb, regtype, text, text),
     buying_group.source_rank(text),
     buying_group.simulate(text, text),
     buying_group.verify_scores(),

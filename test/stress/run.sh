@@ -2,14 +2,15 @@
 # Concurrency stress run: pgbench clients insert, update (moving persons between
 # accounts) and delete persons of a bound table, on accounts drawn with
 # random_zipfian, and now and then run a batch job (engagement refresh,
-# maintenance, creation job), for a bounded time; then verify_scores() must be
+# maintenance, creation job, a new template version published), for a
+# bounded time; then verify_scores() must be
 # empty and no client may have failed: no deadlock, no lost update. Runs
 # against the server in the environment. STRESS_CLIENTS (default 8) and
-# STRESS_SECONDS (default 20) bound it.
+# STRESS_SECONDS (default 60) bound it.
 set -euo pipefail
 cd "$(dirname "$0")"
 clients=${STRESS_CLIENTS:-8}
-seconds=${STRESS_SECONDS:-20}
+seconds=${STRESS_SECONDS:-60}
 db=bg_stress
 dropdb --if-exists "$db"
 createdb "$db"

@@ -12,7 +12,7 @@ trap 'rm -rf "$out"' EXIT
 pg_config=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Wno-ignored-attributes \
     -I"$root/src" -I"$($pg_config --includedir-server)" $(pkg-config --cflags jansson) \
-    "$root/src/rule_parse.c" "$root/src/rule_text.c" "$root/src/title.c" shim.c fuzz_rule_parse.c \
+    "$root/src/rule_parse.c" "$root/src/rule_ops.c" "$root/src/rule_text.c" "$root/src/title.c" shim.c fuzz_rule_parse.c \
     $(pkg-config --libs jansson) -o "$out/fuzz_rule_parse"
 mkdir -p "$out/corpus"
 cp seeds/* "$out/corpus/"
