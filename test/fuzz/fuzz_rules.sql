@@ -1,11 +1,15 @@
--- Deterministic random fuzz driver for the rule parser and binder.
+-- Deterministic random fuzz driver for everything that takes a rule.
 --
 -- Mutates a corpus of valid rules (character flips, inserted JSON tokens,
 -- deleted and duplicated spans, splices of two rules) and feeds every input
--- to buying_group.check_rule() against a row type; accepted rules are also
--- evaluated. The only errors allowed are the rule errors (22032, 22023,
--- 54000); anything else, a crash, a hang (statement_timeout) or memory that
--- keeps growing fails the run. psql variables: seed, iterations, seconds.
+-- to buying_group.check_rule() against a row type. An accepted rule is then
+-- evaluated on every row (as text and as jsonb), compiled to SQL with
+-- rule_to_sql() and run, and the two must agree row by row; every 25th is
+-- also a role condition of a draft template matched with match_role(), and
+-- an audience made with create_audience(). The only errors allowed are the
+-- rule errors (22032, 22023, 54000); anything else, a disagreement, a crash,
+-- a hang (statement_timeout) or memory that keeps growing fails the run.
+-- psql variables: seed, iterations, seconds.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 SET statement_timeout = '600s';
@@ -14,13 +18,17 @@ CREATE SCHEMA fuzz;
 CREATE EXTENSION IF NOT EXISTS buying_group;
 
 CREATE TABLE fuzz.person (job_title text, seniority text, n integer, amount numeric, x float8,
-                          d date, ts timestamptz, flag boolean, attributes jsonb, tags text[]);
+                          d date, ts timestamptz, flag boolean, attributes jsonb, tags text[],
+                          fuzz_key text PRIMARY KEY);
 INSERT INTO fuzz.person VALUES
   ('Chief Technology Officer', 'C-Level', 5, 10.5, 1.5, '2026-01-01', '2026-01-01 10:00+00', true,
-   '{"level": 3, "tier": "gold", "a": {"b": "c"}}', '{x,y}'),
-  ('  sr. vp, eng. ', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
-  ('', '', 0, 0, 0, '1970-01-01', '1970-01-01 00:00+00', false, '{}', '{}'),
-  (repeat('Ünïcödé ', 50), 'VP', -1, -1e20, 'NaN', 'infinity', '-infinity', true, '{"level": "x"}', '{""}');
+   '{"level": 3, "tier": "gold", "a": {"b": "c"}}', '{x,y}', 'k1'),
+  ('  sr. vp, eng. ', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'k2'),
+  ('', '', 0, 0, 0, '1970-01-01', '1970-01-01 00:00+00', false, '{}', '{}', 'k3'),
+  (repeat('Ünïcödé ', 50), 'VP', -1, -1e20, 'NaN', 'infinity', '-infinity', true, '{"level": "x"}', '{""}', 'k4');
+-- the same table serves as accounts (audiences) and persons (templates)
+SELECT buying_group.bind_accounts('fuzz.person', 'fuzz_key', 'job_title');
+SELECT buying_group.create_template('fuzz');
 
 CREATE TABLE fuzz.corpus (id serial, rule text);
 INSERT INTO fuzz.corpus (rule) VALUES
@@ -110,7 +118,10 @@ DECLARE
     done integer := 0;
     rss_warm bigint;
     counts jsonb := '{}';
-    p fuzz.person;
+    c_keys text[];
+    jsonb_keys text[];
+    sql_keys text[];
+    accepted integer := 0;
 BEGIN
     FOR i IN 1..iterations LOOP
         EXIT WHEN clock_timestamp() > deadline;
@@ -124,10 +135,32 @@ BEGIN
         BEGIN
             PERFORM buying_group.check_rule(input, 'fuzz.person'::regtype);
             state := 'accepted';
-            -- an accepted rule never fails at match time
-            FOR p IN SELECT * FROM fuzz.person LOOP
-                PERFORM buying_group.eval_rule(input, p);
-            END LOOP;
+            -- an accepted rule never fails at match time, and means the same
+            -- in the evaluator (text or jsonb) and in the SQL it compiles to
+            EXECUTE format('SELECT array_agg(p.fuzz_key ORDER BY p.fuzz_key) FROM fuzz.person p WHERE %s',
+                           buying_group.rule_to_sql(input, 'fuzz.person'::regtype, 'p')) INTO sql_keys;
+            SELECT array_agg(p.fuzz_key ORDER BY p.fuzz_key) INTO c_keys
+              FROM fuzz.person p WHERE buying_group.eval_rule(input, p);
+            SELECT array_agg(p.fuzz_key ORDER BY p.fuzz_key) INTO jsonb_keys
+              FROM fuzz.person p WHERE buying_group.eval_rule(input::jsonb, p);
+            IF c_keys IS DISTINCT FROM sql_keys OR c_keys IS DISTINCT FROM jsonb_keys THEN
+                RAISE EXCEPTION 'fuzz: the evaluator (%, jsonb %) and the SQL (%) disagree', c_keys, jsonb_keys, sql_keys
+                    USING ERRCODE = 'BGFZ1';
+            END IF;
+            accepted := accepted + 1;
+            IF accepted % 25 = 0 THEN
+                -- a role condition, matched; an audience, made and dropped
+                PERFORM buying_group.add_template_role('fuzz', 'Champion', conditions => input);
+                SELECT array_agg(p.fuzz_key ORDER BY p.fuzz_key) INTO sql_keys
+                  FROM fuzz.person p WHERE buying_group.match_role('fuzz', p) IS NOT NULL;
+                IF c_keys IS DISTINCT FROM sql_keys THEN
+                    RAISE EXCEPTION 'fuzz: match_role (%) and eval_rule (%) disagree', sql_keys, c_keys
+                        USING ERRCODE = 'BGFZ1';
+                END IF;
+                PERFORM buying_group.remove_template_role('fuzz', 'Champion');
+                PERFORM buying_group.create_audience('fuzz', input);
+                PERFORM buying_group.delete_audience('fuzz');
+            END IF;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
             IF state NOT IN ('22032', '22023', '54000') THEN
