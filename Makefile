@@ -7,8 +7,9 @@ OBJS       = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 # The install script of the version in development is built from
 # sql/install/*.sql, one concept per file, concatenated in name order. Its
 # upgrade scripts are built from sql/upgrade/FROM--TO.sql (the state changes,
-# written by hand) followed by every function, view, trigger, comment and
-# grant of the install script, replayed as CREATE OR REPLACE. The scripts of
+# written by hand), then every function, view, trigger, comment and grant of
+# the install script, replayed as CREATE OR REPLACE, then what
+# sql/upgrade/FROM--TO.after.sql checks or rebuilds with them. The scripts of
 # released versions are kept in sql/ as they were released (doc/releasing.md).
 EXTSCRIPT  = sql/$(EXTENSION)--$(EXTVERSION).sql
 UPGRADES   = $(patsubst sql/upgrade/%.sql,sql/$(EXTENSION)--%.sql,$(wildcard sql/upgrade/*--$(EXTVERSION).sql))
@@ -35,8 +36,9 @@ include $(PGXS)
 $(EXTSCRIPT): $(sort $(wildcard sql/install/*.sql))
 	awk 'FNR == 1 && NR > 1 { print "" } { print }' $^ > $@
 
-$(UPGRADES): sql/$(EXTENSION)--%.sql: sql/upgrade/%.sql $(EXTSCRIPT) sql/upgrade/replay.awk
-	{ cat $<; echo; awk -f sql/upgrade/replay.awk $(EXTSCRIPT); } > $@
+$(UPGRADES): sql/$(EXTENSION)--%.sql: sql/upgrade/%.sql $(EXTSCRIPT) sql/upgrade/replay.awk $(wildcard sql/upgrade/*.after.sql)
+	{ cat $<; echo; awk -f sql/upgrade/replay.awk $(EXTSCRIPT); \
+	  if [ -f sql/upgrade/$*.after.sql ]; then cat sql/upgrade/$*.after.sql; fi; } > $@
 
 # PGXS tracks no header dependencies: every object depends on every header.
 $(OBJS): $(wildcard src/*.h)

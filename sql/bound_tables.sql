@@ -5,7 +5,12 @@
 \set own_db bg_bound_tables
 \i test/regress/own_database.psql
 
-CREATE SCHEMA crm;
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS bg_crm_owner;
+RESET client_min_messages;
+CREATE ROLE bg_crm_owner IN ROLE buying_group_admin;    -- owns the CRM tables; not a superuser
+CREATE SCHEMA crm AUTHORIZATION bg_crm_owner;
+SET ROLE bg_crm_owner;
 CREATE TABLE crm.account (account_key text PRIMARY KEY, account_name text);
 CREATE TABLE crm.person (person_key text, account_key text NOT NULL, job_title text, seniority text,
                          PRIMARY KEY (person_key, account_key)) PARTITION BY LIST (account_key);
@@ -22,27 +27,38 @@ SELECT buying_group.publish_template('T');
 SELECT buying_group.create_solution_interest('S', 'T');
 SELECT buying_group.create_audience('All', '{"attr": "account_key", "op": "is_not_empty"}');
 SELECT buying_group.create_buying_groups('S', 'All');
+RESET ROLE;
 
 -- every partition carries the triggers, so a write that names a partition counts
 SELECT tgrelid::regclass, count(*) FROM pg_trigger
  WHERE tgfoid = 'buying_group_internal.persons_changed()'::regprocedure GROUP BY 1 ORDER BY 1;
 INSERT INTO crm.person_b VALUES ('b2', 'B', 'VP Sales', 'VP');
--- a partition made, or attached, after the binding gets them too
+-- a partition made, or attached, after the binding gets them too, and an
+-- attached one's persons join their groups at once
+SET ROLE bg_crm_owner;
 CREATE TABLE crm.person_c PARTITION OF crm.person FOR VALUES IN ('C');
 INSERT INTO crm.person_c VALUES ('c1', 'C', 'Software Engineer', NULL);
 CREATE TABLE crm.person_d (LIKE crm.person INCLUDING ALL);
+INSERT INTO crm.person_d VALUES ('d0', 'D', 'CTO', 'VP');
 ALTER TABLE crm.person ATTACH PARTITION crm.person_d FOR VALUES IN ('D');
 INSERT INTO crm.person_d VALUES ('d1', 'D', 'Engineer', 'VP');
+RESET ROLE;
 SELECT account_key, person_key, role FROM buying_group.members ORDER BY 1, 2;
 -- a partition truncated: its persons leave their groups
 TRUNCATE crm.person_b;
 SELECT account_key, person_key, role FROM buying_group.members ORDER BY 1, 2;
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 
--- the triggers cannot be disabled or dropped
+-- the table's owner cannot disable, replace or drop the triggers
+SET ROLE bg_crm_owner;
 ALTER TABLE crm.person_a DISABLE TRIGGER buying_group_insert;
 ALTER TABLE crm.person DISABLE TRIGGER ALL;
 DROP TRIGGER buying_group_update ON crm.person_c;
+CREATE FUNCTION crm.nothing() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+CREATE OR REPLACE TRIGGER buying_group_insert AFTER INSERT ON crm.person_a
+    FOR EACH STATEMENT EXECUTE FUNCTION crm.nothing();
+ALTER TRIGGER buying_group_update ON crm.person_c RENAME TO renamed;
+DROP TRIGGER renamed ON crm.person_c;
 -- a column the binding or a role condition uses cannot go or change beyond what the rule reads
 ALTER TABLE crm.person DROP COLUMN job_title;
 ALTER TABLE crm.person RENAME COLUMN person_key TO id;
@@ -50,10 +66,31 @@ ALTER TABLE crm.account RENAME COLUMN account_name TO display_name;
 -- other DDL goes through
 ALTER TABLE crm.person ADD COLUMN email text;
 COMMENT ON TABLE crm.person IS 'persons';
+RESET ROLE;
+-- a superuser may disable them (as pg_restore --disable-triggers does), and
+-- recompute() repairs what was written meanwhile
+ALTER TABLE crm.person_a DISABLE TRIGGER buying_group_insert;
+INSERT INTO crm.person_a VALUES ('a2', 'A', 'Engineer', NULL);
+ALTER TABLE crm.person_a ENABLE TRIGGER buying_group_insert;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+SELECT buying_group.recompute() AS repaired;
+
+-- a partition detached takes its persons out of their groups and loses the
+-- triggers; one dropped takes its persons out too
+SET ROLE bg_crm_owner;
+ALTER TABLE crm.person DETACH PARTITION crm.person_d;
+INSERT INTO crm.person_d VALUES ('d2', 'D', 'CTO', 'VP');     -- a table of its own now
+DROP TABLE crm.person_c;
+RESET ROLE;
+SELECT account_key, person_key, role FROM buying_group.members WHERE NOT is_removed ORDER BY 1, 2;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
 
 -- a rewrite of the values (ALTER ... TYPE ... USING) is followed by a recomputation
+INSERT INTO crm.person VALUES ('b3', 'B', 'Software Engineer', NULL);
+SET ROLE bg_crm_owner;
 ALTER TABLE crm.person ALTER COLUMN seniority TYPE varchar(20)
-    USING CASE WHEN person_key = 'c1' THEN 'VP' ELSE seniority END;   -- c1 becomes a Decision Maker
+    USING CASE WHEN person_key = 'b3' THEN 'VP' ELSE seniority END;   -- b3 becomes a Decision Maker
+RESET ROLE;
 SELECT account_key, person_key, role FROM buying_group.members WHERE NOT is_removed ORDER BY 1, 2;
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 
@@ -64,3 +101,4 @@ DROP TABLE public.unrelated;
 
 \c :regress_db
 DROP DATABASE bg_bound_tables;
+DROP ROLE bg_crm_owner;

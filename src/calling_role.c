@@ -16,9 +16,18 @@
 
 PG_FUNCTION_INFO_V1(bg_calling_role);
 
-/* SQL calling_role() -> oid: the outer-level user of the session. */
+/*
+ * SQL calling_role() -> oid: the outer-level user of the session. Inside a
+ * security-restricted operation (ANALYZE, VACUUM, an index build, REFRESH
+ * MATERIALIZED VIEW run code of a table's owner) the outer user is not who
+ * runs that code, so there is no caller to speak of: refused.
+ */
 Datum
 bg_calling_role(PG_FUNCTION_ARGS)
 {
+	if (InSecurityRestrictedOperation())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("cannot bind a table within a security-restricted operation")));
 	PG_RETURN_OID(GetOuterUserId());
 }

@@ -18,15 +18,20 @@
 static Oid
 arg_type(FunctionCallInfo fcinfo, int argno)
 {
-	Oid			t = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	Oid			t;
 	Oid		   *types;
 	int			nargs;
 
-	if (OidIsValid(t))
-		return t;
-	/* called without an expression tree (DirectFunctionCall, ...): the catalog says */
-	get_func_signature(fcinfo->flinfo->fn_oid, &types, &nargs);
-	return argno < nargs ? types[argno] : InvalidOid;
+	if (fcinfo->flinfo == NULL)		/* DirectFunctionCall: no type to know; text */
+		return TEXTOID;
+	t = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	if (!OidIsValid(t))
+	{
+		/* called without an expression tree: the catalog says */
+		get_func_signature(fcinfo->flinfo->fn_oid, &types, &nargs);
+		t = argno < nargs ? types[argno] : InvalidOid;
+	}
+	return getBaseType(t);		/* a domain over jsonb is jsonb */
 }
 
 /* Rule argument argno (not NULL) as JSON text, whether it is text or jsonb. */

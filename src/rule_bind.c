@@ -284,8 +284,9 @@ value_path(RuleNode *leaf, int i)
 }
 
 /*
- * A number of a rule, exactly, as a numeric: from the text of the JSON
- * number, never through a double, as the SQL compiler writes it.
+ * A number of a rule as a numeric, from the constant's text, which the SQL
+ * compiler writes too: an integer exactly, any other number as the parser
+ * read it (the nearest double, in its shortest form).
  */
 static Datum
 const_numeric(const RuleConst *c)

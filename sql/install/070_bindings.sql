@@ -25,8 +25,9 @@ COMMENT ON FUNCTION buying_group_internal.calling_role() IS
 'Internal: the role that called the API: the session user, or the role it set with SET ROLE';
 
 -- Raises unless a table may be bound by the calling role: a plain or
--- partitioned table (never a view), permanent, outside the system's and the
--- extension's schemas, that the caller owns or may write.
+-- partitioned table (never a view, a partition or a table with inheritance
+-- children), permanent, outside the system's and the extension's schemas,
+-- that the caller owns or may read and write.
 CREATE FUNCTION buying_group_internal.require_bindable(tbl regclass, what text)
 RETURNS void
 LANGUAGE plpgsql STABLE
@@ -50,14 +51,23 @@ BEGIN
         RAISE EXCEPTION 'cannot bind %: it belongs to the system or to buying_group', tbl
             USING ERRCODE = 'wrong_object_type';
     END IF;
+    IF c.relispartition OR EXISTS (SELECT FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class k ON k.oid = i.inhrelid
+                                    WHERE i.inhparent = tbl AND NOT k.relispartition) THEN
+        RAISE EXCEPTION 'cannot bind %: it is %', tbl,
+                        CASE WHEN c.relispartition THEN 'a partition' ELSE 'the parent of inheritance children' END
+            USING ERRCODE = 'wrong_object_type',
+                  HINT = 'Bind the partitioned table itself; tables that inherit are not supported.';
+    END IF;
+    -- it reads what it binds (through audiences and exports): reading is part of the right
     IF NOT (pg_catalog.pg_has_role(caller, c.relowner, 'USAGE')
-            OR (pg_catalog.has_table_privilege(caller, tbl, 'INSERT') AND pg_catalog.has_table_privilege(caller, tbl, 'UPDATE')
+            OR (pg_catalog.has_table_privilege(caller, tbl, 'SELECT') AND pg_catalog.has_table_privilege(caller, tbl, 'INSERT')
+                AND pg_catalog.has_table_privilege(caller, tbl, 'UPDATE')
                 AND pg_catalog.has_table_privilege(caller, tbl, 'DELETE'))) THEN
         RAISE EXCEPTION 'permission denied to bind %', tbl
             USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = format('Role %s neither owns the table nor may insert, update and delete its rows.',
+                  DETAIL = format('Role %s neither owns the table nor may select, insert, update and delete its rows.',
                                   pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(caller))),
-                  HINT = 'Bind it as its owner, or have the owner grant INSERT, UPDATE and DELETE on it.';
+                  HINT = 'Bind it as its owner, or have the owner grant SELECT, INSERT, UPDATE and DELETE on it.';
     END IF;
 END
 $$;
@@ -97,7 +107,9 @@ BEGIN
                   AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
                                    WHERE a.attrelid = b.relation AND a.attname = c.col AND a.attnum > 0
                                      AND NOT a.attisdropped
-                                     AND (t.oid < 16384 OR (t.typtype = 'd' AND t.typbasetype < 16384)))) THEN
+                                     AND (t.oid < 16384 OR (t.typtype = 'd' AND t.typbasetype < 16384))
+                                     AND (c.col IS DISTINCT FROM b.at_column
+                                          OR t.oid IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype)))) THEN
         PERFORM buying_group_internal.require_column(b.relation, c.col, c.role, c.types)
            FROM (VALUES (b.key_column, 'key', NULL::regtype[]), (b.name_column, 'name', NULL),
                         (b.account_column, 'account', NULL), (b.person_column, 'person', NULL),
@@ -195,6 +207,8 @@ BEGIN
     ON CONFLICT (kind) DO UPDATE
        SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
            name_column = EXCLUDED.name_column, bound_at = pg_catalog.now();
+    -- the audiences read the table bound now
+    PERFORM buying_group_internal.make_audience_view(a.name) FROM buying_group.audience a ORDER BY a.id;
 END
 $$;
 COMMENT ON FUNCTION buying_group.bind_accounts(regclass, text, text) IS

@@ -55,6 +55,31 @@ END
 $$;
 COMMENT ON FUNCTION buying_group_internal.audience_of(text) IS 'Internal: the audience of that name; raises if there is none';
 
+-- Makes (or makes again) the view of an audience from its stored rule over the
+-- accounts table bound now: owned by the extension, so that no admin can
+-- replace it, and a security barrier, so that a reader's function sees only
+-- the audience's rows.
+CREATE FUNCTION buying_group_internal.make_audience_view(audience text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    a buying_group.audience := buying_group_internal.audience_of(audience);
+    acc buying_group.binding := buying_group_internal.bound('accounts');
+BEGIN
+    EXECUTE format('CREATE OR REPLACE VIEW buying_group_audience.%I WITH (security_barrier) AS SELECT a.* FROM %s a WHERE %s',
+                   a.view_name, acc.relation,
+                   buying_group.rule_to_sql(a.rule, (SELECT c.reltype::regtype FROM pg_catalog.pg_class c
+                                                      WHERE c.oid = acc.relation), 'a', acc.key_column));
+    EXECUTE format('GRANT SELECT ON buying_group_audience.%I TO buying_group_reader', a.view_name);
+    EXECUTE format('COMMENT ON VIEW buying_group_audience.%I IS %L', a.view_name,
+                   format('Account audience "%s": %s', a.name, a.rule::text));
+END
+$$;
+COMMENT ON FUNCTION buying_group_internal.make_audience_view(text) IS
+'Internal: makes the view of an audience from its rule over the bound accounts table';
+
 CREATE FUNCTION buying_group.create_audience(name text, rule jsonb, description text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql
@@ -62,12 +87,11 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    acc buying_group.binding := buying_group_internal.bound('accounts');
-    predicate text;
     base text;
     view text;
     n integer := 1;
 BEGIN
+    PERFORM buying_group_internal.bound('accounts');
     IF name IS NULL OR btrim(name) = '' THEN
         RAISE EXCEPTION 'audience name must not be empty' USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -77,9 +101,6 @@ BEGIN
     IF rule IS NULL THEN
         RAISE EXCEPTION 'an audience needs a rule' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    predicate := buying_group.rule_to_sql(rule::text,
-                     (SELECT c.reltype::regtype FROM pg_catalog.pg_class c WHERE c.oid = acc.relation), 'a',
-                     acc.key_column);
     -- a readable, unique view name
     base := left(coalesce(nullif(trim(both '_' FROM lower(regexp_replace(btrim(name), '[^a-zA-Z0-9]+', '_', 'g'))), ''),
                           'audience'), 50);
@@ -89,13 +110,9 @@ BEGIN
         n := n + 1;
         view := base || '_' || n;
     END LOOP;
-    EXECUTE format('CREATE VIEW buying_group_audience.%I AS SELECT a.* FROM %s a WHERE %s',
-                   view, acc.relation, predicate);
-    EXECUTE format('GRANT SELECT ON buying_group_audience.%I TO buying_group_reader', view);
-    EXECUTE format('COMMENT ON VIEW buying_group_audience.%I IS %L', view,
-                   format('Account audience "%s": %s', btrim(name), rule::text));
     INSERT INTO buying_group.audience (name, description, rule, view_name)
     VALUES (btrim(create_audience.name), create_audience.description, create_audience.rule, view);
+    PERFORM buying_group_internal.make_audience_view(btrim(create_audience.name));
     RETURN format('buying_group_audience.%I', view);
 END
 $$;

@@ -37,7 +37,14 @@ BEGIN
 END
 $move$;
 
--- NaN, Infinity and huge weights, and windows past any date, are refused
+-- NaN, Infinity and huge weights, and windows past any date, are refused:
+-- such values stored by 0.1.0 are brought within the limits first (NaN
+-- counts nothing, the others the most they may)
+ALTER TABLE buying_group.activity_weight DISABLE TRIGGER activity_weight_guard;
+UPDATE buying_group.activity_weight SET weight = CASE WHEN weight = 'NaN' THEN 0 ELSE 1000000 END
+ WHERE NOT (weight >= 0 AND weight <= 1000000);
+ALTER TABLE buying_group.activity_weight ENABLE TRIGGER activity_weight_guard;
+UPDATE buying_group.engagement_model SET window_days = 3660 WHERE window_days > 3660;
 ALTER TABLE buying_group.activity_weight
     DROP CONSTRAINT activity_weight_weight_check,
     ADD CONSTRAINT activity_weight_weight_check CHECK (weight >= 0 AND weight <= 1000000);
@@ -45,22 +52,6 @@ ALTER TABLE buying_group.engagement_model
     DROP CONSTRAINT engagement_model_window_days_check,
     ADD CONSTRAINT engagement_model_window_days_check CHECK (window_days BETWEEN 1 AND 3660);
 
--- Audience views become the extension's, so that no admin can replace one
-DO $owner$
-DECLARE
-    v record;
-BEGIN
-    FOR v IN SELECT c.oid::regclass AS view FROM pg_catalog.pg_class c
-              WHERE c.relnamespace = 'buying_group_audience'::regnamespace AND c.relkind = 'v'
-    LOOP
-        EXECUTE pg_catalog.format('ALTER VIEW %s OWNER TO %I', v.view,
-                                  (SELECT r.rolname FROM pg_catalog.pg_extension e
-                                     JOIN pg_catalog.pg_roles r ON r.oid = e.extowner
-                                    WHERE e.extname = 'buying_group'));
-        EXECUTE pg_catalog.format('GRANT SELECT ON %s TO buying_group_reader', v.view);
-    END LOOP;
-END
-$owner$;
 
 -- No foreign keys between the tables pg_dump keeps: a parallel pg_restore
 -- loads them in any order. The API keeps what they kept (doc/security.md).

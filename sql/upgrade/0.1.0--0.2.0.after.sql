@@ -1,0 +1,38 @@
+
+-- After the replay: what 0.1.0 let admins write is checked again.
+
+-- Every binding must be one 0.2.0 accepts (admins could write the bindings
+-- table directly in 0.1.0): else the update stops here, saying which.
+DO $bindings$
+DECLARE
+    b record;
+BEGIN
+    FOR b IN SELECT x.kind, x.relation FROM buying_group.binding x ORDER BY x.kind LOOP
+        PERFORM buying_group_internal.require_bindable(b.relation, b.kind);
+        PERFORM buying_group_internal.bound(b.kind);
+    END LOOP;
+END
+$bindings$;
+
+-- Audience views become the extension's, made again from their rules (admins
+-- owned them, and could have replaced them with anything); other views in
+-- their schema go. A view made in this script would belong to the
+-- extension, as the views of a fresh install do not: it is let go again.
+DO $audiences$
+DECLARE
+    v record;
+BEGIN
+    FOR v IN SELECT c.relname FROM pg_catalog.pg_class c
+              WHERE c.relnamespace = 'buying_group_audience'::regnamespace AND c.relkind = 'v' ORDER BY 1 LOOP
+        EXECUTE pg_catalog.format('DROP VIEW buying_group_audience.%I', v.relname);
+    END LOOP;
+    FOR v IN SELECT a.name, a.view_name FROM buying_group.audience a ORDER BY a.id LOOP
+        PERFORM buying_group_internal.make_audience_view(v.name);
+        EXECUTE pg_catalog.format('ALTER EXTENSION buying_group DROP VIEW buying_group_audience.%I', v.view_name);
+    END LOOP;
+END
+$audiences$;
+
+-- The partitions of a partitioned persons table get the triggers too
+SELECT buying_group_internal.install_person_triggers(b.relation, b.relation)
+  FROM buying_group.binding b WHERE b.kind = 'persons';
