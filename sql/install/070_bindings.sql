@@ -72,7 +72,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION buying_group_internal.require_bindable(regclass, text) IS
-'Internal: raises unless the calling role may bind the table (a plain or partitioned table it owns or may write)';
+'Internal: raises unless the calling role may bind the table (a plain or partitioned table it owns or may read and write)';
 
 -- The binding of a kind, checked again now: the table still exists, is still
 -- a table, and still has the bound columns with types the binding accepts.
