@@ -94,6 +94,29 @@ RESET ROLE;
 SELECT account_key, person_key, role FROM buying_group.members WHERE NOT is_removed ORDER BY 1, 2;
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 
+-- the membership sync is generated for the bound table's name: renamed, or
+-- its schema renamed, it follows; a new table under the old name is not read
+SET ROLE bg_crm_owner;
+ALTER TABLE crm.person RENAME TO people;
+CREATE TABLE crm.person (person_key text, account_key text, job_title text, seniority text);
+INSERT INTO crm.person VALUES ('x1', 'A', 'CTO', 'VP');
+INSERT INTO crm.people VALUES ('a3', 'A', 'Chief Architect', 'VP');
+RESET ROLE;
+ALTER SCHEMA crm RENAME TO sales;     -- needs CREATE on the database
+SET ROLE bg_crm_owner;
+INSERT INTO sales.people VALUES ('b4', 'B', 'Engineer', NULL);
+RESET ROLE;
+SELECT p.proname, p.prosrc LIKE '%sales.people%' AS names_the_table
+  FROM pg_proc p WHERE p.pronamespace = 'buying_group_internal'::regnamespace
+   AND p.proname IN ('sync_members', 'sync_members_few') ORDER BY 1;
+SELECT account_key, person_key, role FROM buying_group.members WHERE NOT is_removed ORDER BY 1, 2;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+ALTER SCHEMA sales RENAME TO crm;
+SET ROLE bg_crm_owner;
+ALTER TABLE crm.person RENAME TO person_decoy;
+ALTER TABLE crm.people RENAME TO person;
+RESET ROLE;
+
 -- a table of another database's user, unrelated to any binding, is not touched
 CREATE TABLE public.unrelated (a int);
 ALTER TABLE public.unrelated ADD COLUMN b int;

@@ -124,7 +124,7 @@ CREATE CAST (crm.key AS text) WITH FUNCTION crm.key_text(crm.key);
 CREATE TABLE crm.activity2 (person_key crm.key, activity_type text, occurred_at timestamptz);
 SELECT buying_group.bind_activities('crm.activity2', 'person_key', 'activity_type', 'occurred_at');
 -- the internals are out of reach
-SELECT buying_group_internal.sync_execute('SELECT ARRAY[crm.grab()::bigint]', 1, 'T', NULL, NULL, true);
+SELECT buying_group_internal.sync_members(1, 'T', NULL, NULL, true);
 SELECT buying_group_internal.install_person_triggers('public.not_theirs', NULL);
 -- audience views are the extension's: the admin cannot replace one
 CREATE OR REPLACE VIEW buying_group_audience.all AS SELECT * FROM crm.account WHERE crm.grab() IS NOT NULL;

@@ -102,8 +102,6 @@ SELECT count(DISTINCT fn) > 50 AS many_functions, count(*) = 4 * count(DISTINCT 
 -- a jsonb-path attribute compiled to SQL (array_out called without its FmgrInfo)
 SELECT buying_group.rule_to_sql('{"attr": "attrs.tier", "op": "eq", "value": "Gold"}', 'account'::regtype, 'a');
 SELECT account_key FROM buying_group_audience.all;
--- the sync statement of NULL
-SELECT buying_group_internal.sync_execute(NULL, NULL, NULL, NULL, NULL, NULL);
 -- huge member counts saturate instead of wrapping to a negative score
 SELECT buying_group.completeness('T', r, n)
   FROM (VALUES ('Decision Maker', 9223372036854775807), ('Decision Maker', 9223372036854775807)) v(r, n);

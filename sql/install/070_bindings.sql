@@ -271,6 +271,7 @@ BEGIN
        SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
            account_column = EXCLUDED.account_column, bound_at = pg_catalog.now();
     PERFORM buying_group_internal.require_conditions_fit(table_name, 'bind');
+    PERFORM buying_group_internal.compile_persons();
     PERFORM buying_group_internal.install_person_triggers(table_name, old_table);
 END
 $$;

@@ -36,3 +36,7 @@ $audiences$;
 -- The partitions of a partitioned persons table get the triggers too
 SELECT buying_group_internal.install_person_triggers(b.relation, b.relation)
   FROM buying_group.binding b WHERE b.kind = 'persons';
+
+-- The membership sync, generated for the persons binding (0.1.0 built its
+-- statement on every call)
+SELECT buying_group_internal.compile_persons();

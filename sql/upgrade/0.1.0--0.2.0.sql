@@ -8,6 +8,8 @@
 -- functions keep their identity, so the triggers and aggregates that use them
 -- follow, and the grants appended below start from nothing.
 CREATE SCHEMA buying_group_internal;
+-- the membership sync is generated for the binding now (compile_persons, below)
+DROP FUNCTION buying_group.sync_execute(text, integer, text, text[], text[], boolean);
 DO $move$
 DECLARE
     f record;
@@ -25,7 +27,7 @@ BEGIN
                     'stage_by_name', 'stage_named', 'check_stage_model', 'load_stage_model',
                     'solution_interest_guard', 'solution_interest_of', 'count_roles', 'recount_roles',
                     'lock_accounts', 'events_guard', 'events_notify', 'refresh_groups', 'audience_of',
-                    'sync_execute', 'sync_members', 'sync_persons', 'persons_truncated', 'persons_changed',
+                    'sync_members', 'sync_persons', 'persons_truncated', 'persons_changed',
                     'install_person_triggers', 'group_for_update', 'require_source', 'activity_weight_guard',
                     'engagement_model_for_update', 'capped_points_transfn', 'capped_points_finalfn',
                     'capped_points', 'is_unique_column', 'activity_time_sql', 'advance_stages',
