@@ -150,6 +150,19 @@ INSERT INTO crm.person SELECT 'bulk' || i, CASE WHEN i = 1 THEN 'A' ELSE 'X' || 
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 DELETE FROM crm.person WHERE person_key LIKE 'bulk%';
 
+-- each group keeps its role counts on its row, indexed by the role's priority;
+-- counts that parted from the members are found, refused below zero, and recounted
+SELECT g.account_key, si.name AS solution_interest, g.role_counts
+  FROM buying_group.bgroup g JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id ORDER BY 1, 2;
+UPDATE buying_group.bgroup SET role_counts = '{0,0,5}' WHERE account_key = 'A';
+SELECT account_key, problem, stored, expected FROM buying_group.verify_scores() ORDER BY 1, 2, 3;
+SELECT buying_group_internal.add_role_counts('{1,2}', '{2,2,1}', '{-1,-1,-2}');
+SELECT buying_group_internal.add_role_counts('{1,2}', '{2,3}', '{1,1}'),
+       buying_group_internal.add_role_counts(NULL, '{3,1}', '{2,0}'),
+       buying_group_internal.add_role_counts('{0,2}', '{2}', '{-2}') = '{}' AS canonical;
+SELECT buying_group.recompute() IS NOT NULL AS recomputed;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
 -- members_required changing on a live template: the stored scores follow, with events
 SELECT max(id) AS before_change FROM buying_group.events \gset
 SELECT account_key, solution_interest, completeness_display FROM buying_group.buying_groups ORDER BY 1, 2;

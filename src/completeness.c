@@ -7,7 +7,9 @@
  * name and, per role name seen, how many rows carried it. Counting integers
  * makes serial, parallel and distributed results identical; the text form
  * (JSON) round-trips exactly, so Citus can move partial states between nodes.
- * The final functions look the template up (cached) and apply SPEC 5:
+ * The final functions look the template up (cached) and apply SPEC 5, as
+ * does counts_completeness(template, role_counts) over the counts a buying
+ * group keeps (role_counts.c):
  *
  *   rc(r) = 100 * min(assigned(r), members_required(r)) / members_required(r)
  *   mean:      completeness = sum over required roles of rc(r) / |R|
@@ -21,6 +23,8 @@
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -119,6 +123,7 @@ PG_FUNCTION_INFO_V1(bg_completeness_count_transfn);
 PG_FUNCTION_INFO_V1(bg_completeness_combinefn);
 PG_FUNCTION_INFO_V1(bg_completeness_finalfn);
 PG_FUNCTION_INFO_V1(bg_role_completeness_finalfn);
+PG_FUNCTION_INFO_V1(bg_counts_completeness);
 PG_FUNCTION_INFO_V1(bg_completeness_state_in);
 PG_FUNCTION_INFO_V1(bg_completeness_state_out);
 
@@ -356,6 +361,52 @@ bg_completeness_finalfn(PG_FUNCTION_ARGS)
 	sc.tmpl = template_get(STATE_TEMPLATE(sc.state), sc.state->template_len);
 	check_roles_known(sc.state, sc.tmpl);
 	result = completeness_of(sc.tmpl, state_assigned, &sc);
+	if (result == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_NUMERIC(result);
+}
+
+/* Adapter: role counts read from an int4 array indexed by priority. */
+typedef struct ArrayCounts
+{
+	Datum	   *counts;
+	bool	   *nulls;
+	int			n;
+	Template   *tmpl;
+} ArrayCounts;
+
+static int64
+array_assigned(void *arg, int r)
+{
+	ArrayCounts *ac = (ArrayCounts *) arg;
+	int			i = ac->tmpl->roles[r].priority - 1;
+
+	if (i < 0 || i >= ac->n || ac->nulls[i])
+		return 0;
+	return DatumGetInt32(ac->counts[i]);
+}
+
+/*
+ * SQL counts_completeness(template text, role_counts integer[]) -> numeric:
+ * the completeness of a group whose members hold the template's role of
+ * priority p role_counts[p] times (missing or NULL elements count 0); NULL
+ * when the template has no required role. STRICT.
+ */
+Datum
+bg_counts_completeness(PG_FUNCTION_ARGS)
+{
+	text	   *name = PG_GETARG_TEXT_PP(0);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	ArrayCounts ac;
+	Numeric		result;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("role counts must be a one-dimensional array")));
+	ac.tmpl = template_get(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
+	deconstruct_array(arr, INT4OID, sizeof(int32), true, TYPALIGN_INT, &ac.counts, &ac.nulls, &ac.n);
+	result = completeness_of(ac.tmpl, array_assigned, &ac);
 	if (result == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_NUMERIC(result);

@@ -16,11 +16,16 @@ CREATE TABLE buying_group.bgroup (
     sales_ready          boolean NOT NULL DEFAULT false,
     created_at           timestamptz NOT NULL DEFAULT pg_catalog.now(),
     updated_at           timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    role_counts          integer[] NOT NULL DEFAULT '{}',
     UNIQUE (solution_interest_id, account_key)
 );
 CREATE INDEX ON buying_group.bgroup (account_key);
 ALTER SEQUENCE buying_group.bgroup_id_seq OWNED BY buying_group.bgroup.id;
 COMMENT ON TABLE buying_group.bgroup IS 'Buying groups: one per account and solution interest';
+-- kept by every writer of memberships in the same statement: a group's
+-- scores then cost its roles, not its members, however large the account
+COMMENT ON COLUMN buying_group.bgroup.role_counts IS
+'Members (not removed) per role: element p counts the role of priority p in the template; the scores are computed from it';
 SELECT pg_catalog.pg_extension_config_dump('buying_group.bgroup', '');
 SELECT pg_catalog.pg_extension_config_dump('buying_group.bgroup_id_seq', '');
 
@@ -41,46 +46,65 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.bmember', '');
 -- How many members (not removed) hold each role of a group, kept by every
 -- writer of memberships in the same statement: a group's scores then cost
 -- its roles, not its members, however large the account.
-CREATE TABLE buying_group.bgroup_role (
-    buying_group_id bigint NOT NULL,     -- a group's
-    role_id         integer NOT NULL,
-    assigned        integer NOT NULL,
-    PRIMARY KEY (buying_group_id, role_id)
-);
-COMMENT ON TABLE buying_group.bgroup_role IS 'Members (not removed) per buying group and role: the counts scores are computed from';
-SELECT pg_catalog.pg_extension_config_dump('buying_group.bgroup_role', '');
+-- Adds deltas to role counts (role_counts.c): counts[positions[i]] +=
+-- deltas[i], in canonical form; raises if a count would go below zero.
+CREATE FUNCTION buying_group_internal.add_role_counts(counts integer[], positions integer[], deltas integer[])
+RETURNS integer[]
+AS 'MODULE_PATHNAME', 'bg_add_role_counts'
+LANGUAGE C IMMUTABLE PARALLEL SAFE CALLED ON NULL INPUT;
+COMMENT ON FUNCTION buying_group_internal.add_role_counts(integer[], integer[], integer[]) IS
+'Internal: role counts (indexed by role priority) with deltas added at positions';
 
--- Adds to the role counts of groups (parallel arrays of group, role, delta).
+-- The completeness of a group from its role counts (completeness.c).
+CREATE FUNCTION buying_group_internal.counts_completeness(template text, role_counts integer[])
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'bg_counts_completeness'
+LANGUAGE C STABLE PARALLEL SAFE STRICT;
+COMMENT ON FUNCTION buying_group_internal.counts_completeness(text, integer[]) IS
+'Internal: the completeness of a group of the template whose role of priority p is held role_counts[p] times';
+
+-- Adds to the role counts of groups (parallel arrays of group, role, delta;
+-- a NULL delta is none).
 CREATE FUNCTION buying_group_internal.count_roles(groups bigint[], roles integer[], deltas integer[])
 RETURNS void
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
 AS $$
-    INSERT INTO buying_group.bgroup_role AS c (buying_group_id, role_id, assigned)
-    SELECT d.g, d.r, sum(d.n) FROM unnest(groups, roles, deltas) d(g, r, n)
-     GROUP BY 1, 2 HAVING sum(d.n) <> 0
-    ON CONFLICT (buying_group_id, role_id) DO UPDATE SET assigned = c.assigned + EXCLUDED.assigned
+    UPDATE buying_group.bgroup g
+       SET role_counts = buying_group_internal.add_role_counts(g.role_counts, d.positions, d.deltas)
+      FROM (SELECT u.g, array_agg(tr.priority) AS positions, array_agg(u.n) AS deltas
+              FROM unnest(groups, roles, deltas) u(g, r, n)
+              JOIN buying_group.bgroup g2 ON g2.id = u.g
+              JOIN buying_group.solution_interest si ON si.id = g2.solution_interest_id
+              JOIN buying_group.template_role tr ON tr.template_id = si.template_id AND tr.role_id = u.r
+             WHERE u.n <> 0          -- NULL: no change
+             GROUP BY 1) d
+     WHERE g.id = d.g
 $$;
 COMMENT ON FUNCTION buying_group_internal.count_roles(bigint[], integer[], integer[]) IS
 'Internal: adds deltas to the role counts of buying groups';
 
--- Counts the roles of groups again from their members: those of a solution
--- interest, or all when NULL.
-CREATE FUNCTION buying_group_internal.recount_roles(si_id integer)
+-- Counts the roles of groups again from their members: the given ones, or
+-- all when NULL.
+CREATE FUNCTION buying_group_internal.recount_roles(ids bigint[])
 RETURNS void
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
 AS $$
-    DELETE FROM buying_group.bgroup_role k USING buying_group.bgroup g
-     WHERE g.id = k.buying_group_id AND (si_id IS NULL OR g.solution_interest_id = si_id);
-    INSERT INTO buying_group.bgroup_role (buying_group_id, role_id, assigned)
-    SELECT m.buying_group_id, m.role_id, count(*)
-      FROM buying_group.bmember m JOIN buying_group.bgroup g ON g.id = m.buying_group_id
-     WHERE NOT m.is_removed AND (si_id IS NULL OR g.solution_interest_id = si_id)
-     GROUP BY 1, 2;
+    UPDATE buying_group.bgroup g SET role_counts = c.counts
+      FROM (SELECT g2.id,
+                   buying_group_internal.add_role_counts('{}', array_agg(tr.priority) FILTER (WHERE tr.priority IS NOT NULL),
+                                                         array_agg(1) FILTER (WHERE tr.priority IS NOT NULL)) AS counts
+              FROM buying_group.bgroup g2
+              JOIN buying_group.solution_interest si ON si.id = g2.solution_interest_id
+              LEFT JOIN buying_group.bmember m ON m.buying_group_id = g2.id AND NOT m.is_removed
+              LEFT JOIN buying_group.template_role tr ON tr.template_id = si.template_id AND tr.role_id = m.role_id
+             WHERE ids IS NULL OR g2.id = ANY (ids)
+             GROUP BY 1) c
+     WHERE g.id = c.id AND g.role_counts IS DISTINCT FROM c.counts
 $$;
-COMMENT ON FUNCTION buying_group_internal.recount_roles(integer) IS
-'Internal: counts the roles of the groups of a solution interest (all when NULL) again from their members';
+COMMENT ON FUNCTION buying_group_internal.recount_roles(bigint[]) IS
+'Internal: counts the roles of the given buying groups (all when NULL) again from their members';
 
 -- Serialises the writers of buying groups by account: the given accounts'
 -- locks, taken in one global order (writers of the same account wait for each

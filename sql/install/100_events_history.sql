@@ -98,18 +98,12 @@ BEGIN
     WITH given AS (
         SELECT u.id, u.engagement FROM unnest(ids, engagements) u(id, engagement) WHERE u.id IS NOT NULL),
     fresh AS (
-        -- per group, over its own role counts: index scans whatever the statistics say
-        SELECT g2.id, c.completeness, c.members
+        -- from the group's role counts: as cheap for a group of 500 as of 5
+        SELECT g2.id, coalesce(buying_group_internal.counts_completeness(t.name, g2.role_counts), 0) AS completeness,
+               (SELECT coalesce(sum(n), 0) FROM unnest(g2.role_counts) n)::integer AS members
           FROM buying_group.bgroup g2
           JOIN buying_group.solution_interest si2 ON si2.id = g2.solution_interest_id
           JOIN buying_group.template t ON t.id = si2.template_id
-          CROSS JOIN LATERAL (
-                -- from the role counts: as cheap for a group of 500 as of 5
-                SELECT coalesce(buying_group.completeness(t.name, r.name, k.assigned), 0) AS completeness,
-                       coalesce(sum(k.assigned), 0)::integer AS members
-                  FROM (SELECT 1) one
-                  LEFT JOIN buying_group.bgroup_role k ON k.buying_group_id = g2.id AND k.assigned <> 0
-                  LEFT JOIN buying_group.role r ON r.id = k.role_id) c
          WHERE engagements IS NULL),          -- joined to the given ids: an index probe per id
     before AS (
         SELECT g.id, g.completeness, g.engagement, g.sales_ready FROM buying_group.bgroup g

@@ -35,15 +35,12 @@ BEGIN
                            buying_group.match_role($3, p) AS role
                       FROM %6$s p WHERE p.%5$I IS NOT NULL) m ON m.account_key = ng.account_key
               JOIN buying_group.role r ON r.name = m.role
-            ON CONFLICT DO NOTHING
-            RETURNING buying_group_id, role_id),
-        counted AS (
-            INSERT INTO buying_group.bgroup_role (buying_group_id, role_id, assigned)
-            SELECT nm.buying_group_id, nm.role_id, count(*) FROM new_member nm GROUP BY 1, 2)
+            ON CONFLICT DO NOTHING)
         SELECT array_agg(id) FROM new_group$q$,
         acc.key_column, acc.name_column, aud.view_name, per.account_column, per.key_column, per.relation)
     INTO ids USING si.id, si.name, tmpl;
-    -- a new group's first scores are part of its creation: history, no events
+    -- a new group's first counts and scores are part of its creation: history, no events
+    PERFORM buying_group_internal.recount_roles(coalesce(ids, '{}'));
     PERFORM buying_group_internal.refresh_groups(coalesce(ids, '{}'), false);
     RETURN coalesce(cardinality(ids), 0);
 END
@@ -97,7 +94,8 @@ BEGIN
                ORDER BY x.id LOOP
         PERFORM buying_group_internal.lock_accounts(NULL);
         total := total + buying_group_internal.sync_members(si.id, si.template, NULL, NULL, si.update_existing);
-        PERFORM buying_group_internal.recount_roles(si.id);
+        PERFORM buying_group_internal.recount_roles(ARRAY(SELECT g.id FROM buying_group.bgroup g
+                                                          WHERE g.solution_interest_id = si.id));
         PERFORM buying_group_internal.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g
                                                    WHERE g.solution_interest_id = si.id));
     END LOOP;

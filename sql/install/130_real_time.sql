@@ -81,9 +81,10 @@ BEGIN
                AND m.source = 'system' AND NOT m.is_removed AND $5
             RETURNING m.buying_group_id, m.person_key, m.role_id),
         counted AS (
-            -- the role counts follow: +1 for a role taken, -1 for a role left
-            INSERT INTO buying_group.bgroup_role AS k (buying_group_id, role_id, assigned)
-            SELECT d.buying_group_id, d.role_id, sum(d.n)
+            -- the groups' role counts follow: +1 for a role taken, -1 for a role left
+            UPDATE buying_group.bgroup k
+               SET role_counts = buying_group_internal.add_role_counts(k.role_counts, d.positions, d.deltas)
+              FROM (SELECT d.buying_group_id, array_agg(tr.priority) AS positions, array_agg(d.n) AS deltas
               FROM (SELECT x.buying_group_id, x.role_id, -1 AS n FROM gone x WHERE NOT x.is_removed
                     UNION ALL
                     SELECT a.buying_group_id, a.role_id, 1 FROM added a
@@ -93,8 +94,10 @@ BEGIN
                      WHERE NOT p.is_removed
                     UNION ALL
                     SELECT x.buying_group_id, x.role_id, -1 FROM removed x) d
-             GROUP BY 1, 2 HAVING sum(d.n) <> 0
-            ON CONFLICT (buying_group_id, role_id) DO UPDATE SET assigned = k.assigned + EXCLUDED.assigned),
+              JOIN buying_group.template_role tr ON tr.role_id = d.role_id
+               AND tr.template_id = (SELECT s.template_id FROM buying_group.solution_interest s WHERE s.id = $1)
+             GROUP BY 1) d
+             WHERE k.id = d.buying_group_id),
         change AS (
             SELECT 'member_removed' AS type, x.buying_group_id, x.person_key, x.role_id, NULL::integer AS old_role_id,
                    x.source, 'left the account' AS reason
@@ -199,7 +202,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM buying_group_internal.lock_accounts(NULL);
-    DELETE FROM buying_group.bgroup_role;
+    UPDATE buying_group.bgroup g SET role_counts = '{}' WHERE g.role_counts <> '{}';
     WITH gone AS (DELETE FROM buying_group.bmember m RETURNING m.*)
     INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
     SELECT 'member_removed', x.buying_group_id, g.account_key, x.person_key,
@@ -337,16 +340,16 @@ BEGIN
      WHERE (g.completeness, g.member_count) IS DISTINCT FROM (c.completeness, c.members);
     -- the role counts the scores are computed from, against the members
     RETURN QUERY
-    SELECT coalesce(k.buying_group_id, c.buying_group_id), g.account_key, NULL::text,
-           'role count of ' || r.name || ' differs', coalesce(k.assigned, 0)::text, coalesce(c.n, 0)::text
-      FROM (SELECT k2.buying_group_id, k2.role_id, k2.assigned FROM buying_group.bgroup_role k2
-             WHERE k2.assigned <> 0) k
-      FULL JOIN (SELECT m.buying_group_id, m.role_id, count(*) AS n FROM buying_group.bmember m
+    SELECT g.id, g.account_key, NULL::text, 'role count of ' || r.name || ' differs',
+           coalesce(g.role_counts[tr.priority], 0)::text, coalesce(c.n, 0)::text
+      FROM buying_group.bgroup g
+      JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id
+      JOIN buying_group.template_role tr ON tr.template_id = si.template_id
+      JOIN buying_group.role r ON r.id = tr.role_id
+      LEFT JOIN (SELECT m.buying_group_id, m.role_id, count(*) AS n FROM buying_group.bmember m
                   WHERE NOT m.is_removed GROUP BY 1, 2) c
-        ON c.buying_group_id = k.buying_group_id AND c.role_id = k.role_id
-      JOIN buying_group.bgroup g ON g.id = coalesce(k.buying_group_id, c.buying_group_id)
-      JOIN buying_group.role r ON r.id = coalesce(k.role_id, c.role_id)
-     WHERE coalesce(k.assigned, 0) <> coalesce(c.n, 0);
+        ON c.buying_group_id = g.id AND c.role_id = tr.role_id
+     WHERE coalesce(g.role_counts[tr.priority], 0) <> coalesce(c.n, 0);
 END
 $$;
 COMMENT ON FUNCTION buying_group.verify_scores() IS

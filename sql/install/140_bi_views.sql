@@ -60,13 +60,13 @@ COMMENT ON COLUMN buying_group.members.removed_at IS 'When the person was remove
 
 CREATE VIEW buying_group.role_coverage AS
 SELECT g.id AS buying_group_id, r.name AS role, tr.required, tr.members_required,
-       coalesce(k.assigned, 0) AS assigned,
-       100 * LEAST(coalesce(k.assigned, 0), tr.members_required)::numeric / tr.members_required AS completeness
+       coalesce(g.role_counts[tr.priority], 0) AS assigned,
+       100 * LEAST(coalesce(g.role_counts[tr.priority], 0), tr.members_required)::numeric / tr.members_required
+           AS completeness
   FROM buying_group.bgroup g
   JOIN buying_group.solution_interest si ON si.id = g.solution_interest_id
   JOIN buying_group.template_role tr ON tr.template_id = si.template_id
-  JOIN buying_group.role r ON r.id = tr.role_id
-  LEFT JOIN buying_group.bgroup_role k ON k.buying_group_id = g.id AND k.role_id = tr.role_id;
+  JOIN buying_group.role r ON r.id = tr.role_id;
 COMMENT ON VIEW buying_group.role_coverage IS 'For each buying group and each role of its template: how many members hold it';
 COMMENT ON COLUMN buying_group.role_coverage.buying_group_id IS 'Buying group id';
 COMMENT ON COLUMN buying_group.role_coverage.role IS 'Role of the template';

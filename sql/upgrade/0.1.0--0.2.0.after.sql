@@ -40,3 +40,8 @@ SELECT buying_group_internal.install_person_triggers(b.relation, b.relation)
 -- The membership sync, generated for the persons binding (0.1.0 built its
 -- statement on every call)
 SELECT buying_group_internal.compile_persons();
+
+-- The role counts, from the members, onto the group rows; their old table goes
+SELECT buying_group_internal.recount_roles(NULL::bigint[]);
+ALTER EXTENSION buying_group DROP TABLE buying_group.bgroup_role;
+DROP TABLE buying_group.bgroup_role;

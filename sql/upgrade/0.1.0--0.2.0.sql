@@ -10,6 +10,8 @@
 CREATE SCHEMA buying_group_internal;
 -- the membership sync is generated for the binding now (compile_persons, below)
 DROP FUNCTION buying_group.sync_execute(text, integer, text, text[], text[], boolean);
+-- role counts are recounted by group now, not by solution interest
+DROP FUNCTION buying_group.recount_roles(integer);
 DO $move$
 DECLARE
     f record;
@@ -25,7 +27,7 @@ BEGIN
                     'require_no_groups', 'field_column', 'field_sql', 'require_draft_stage_model',
                     'stage_model_guard', 'stage_model_for_update', 'stage_model_error', 'stage_list',
                     'stage_by_name', 'stage_named', 'check_stage_model', 'load_stage_model',
-                    'solution_interest_guard', 'solution_interest_of', 'count_roles', 'recount_roles',
+                    'solution_interest_guard', 'solution_interest_of', 'count_roles',
                     'lock_accounts', 'events_guard', 'events_notify', 'refresh_groups', 'audience_of',
                     'sync_members', 'sync_persons', 'persons_truncated', 'persons_changed',
                     'install_person_triggers', 'group_for_update', 'require_source', 'activity_weight_guard',
@@ -79,3 +81,7 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.activity_weight',
     'WHERE model_id NOT IN (SELECT m.id FROM buying_group.engagement_model m WHERE m.name = ''AJO standard'')');
 SELECT pg_catalog.pg_extension_config_dump('buying_group.person_points', '');
 SELECT pg_catalog.pg_extension_config_dump('buying_group.engagement_refresh', '');
+
+-- A group keeps its role counts on its row (0.1.0: table bgroup_role); the
+-- update counts them from the members once the functions are in place (after)
+ALTER TABLE buying_group.bgroup ADD COLUMN role_counts integer[] NOT NULL DEFAULT '{}';

@@ -116,7 +116,7 @@ $$;
 -- bug of the extension, see doc/benchmarks.md: the job never ends).
 SET client_min_messages = warning;
 SELECT stmt
-  FROM (SELECT r, 0 AS step, 'TRUNCATE buying_group.bgroup, buying_group.bmember, buying_group.bgroup_role, buying_group.score_history' AS stmt
+  FROM (SELECT r, 0 AS step, 'TRUNCATE buying_group.bgroup, buying_group.bmember, buying_group.score_history' AS stmt
           FROM generate_series(0, :runs) r
         UNION ALL
         SELECT r, 1, 'VACUUM (ANALYZE) buying_group.bgroup, buying_group.bmember, buying_group.score_history'

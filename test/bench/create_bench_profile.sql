@@ -39,7 +39,7 @@ SET jit = off;
 \echo == Profile 1: plans of the job statements (auto_explain, statements over 200 ms), rolled back
 -- Before each step: empty groups, statistics and autovacuum counters reset
 -- (see create_bench.sql), a checkpoint. Each statement runs on its own.
-SELECT 'SELECT unnest(ARRAY[''TRUNCATE buying_group.bgroup, buying_group.bmember, buying_group.bgroup_role, buying_group.score_history'', '
+SELECT 'SELECT unnest(ARRAY[''TRUNCATE buying_group.bgroup, buying_group.bmember, buying_group.score_history'', '
        '''VACUUM (ANALYZE) buying_group.bgroup, buying_group.bmember, buying_group.score_history'', '
        '''CHECKPOINT''])' AS reset \gset
 SET client_min_messages = warning;
@@ -294,7 +294,7 @@ SELECT x.stmt
   FROM generate_series(1, :profile_runs) r
  CROSS JOIN create_bench.experiment_def e
  CROSS JOIN LATERAL (VALUES
-        (1, 'TRUNCATE buying_group.bgroup, buying_group.bmember, buying_group.bgroup_role, buying_group.score_history'),
+        (1, 'TRUNCATE buying_group.bgroup, buying_group.bmember, buying_group.score_history'),
         (2, 'VACUUM (ANALYZE) buying_group.bgroup, buying_group.bmember, buying_group.score_history'),
         (3, 'CHECKPOINT'),
         (4, format('CALL create_bench.experiment(%L, %L, %L, %L, %L, %L)',

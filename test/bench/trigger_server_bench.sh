@@ -1,0 +1,84 @@
+#!/bin/bash
+# Server-side cost of the real-time triggers (issue #12's write-path goals),
+# without the commit: every measure runs inside a transaction that is rolled
+# back, so the flush of the WAL, which varies from run to run by more than the
+# triggers cost, is left out, and each round starts from the same data.
+#   - 3,000 single-row INSERTs of new persons (a PL/pgSQL loop, one statement
+#     each, so the triggers fire 3,000 times) into 10,000 accounts of 5 persons;
+#   - COPY of 100,000 new persons into those 10,000 accounts;
+#   - COPY of 100,000 new persons spread over 100,000 accounts that have
+#     buying groups (one new person each: a daily sync of new leads);
+# each with the triggers and without them (ALTER TABLE ... DISABLE TRIGGER
+# USER), BENCH_ROUNDS rounds (default 3) interleaved; prints the medians and
+# the ratios. Results are recorded in doc/benchmarks.md.
+#
+# Against a running cluster (as root: runs as OS user postgres unless PGUSER/PGHOST are set):
+#     PGPORT=5440 test/bench/trigger_server_bench.sh
+# or on a throw-away one, after make install:  pg_virtualenv -t -v 15 test/bench/trigger_server_bench.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+rounds="${BENCH_ROUNDS:-3}"
+db=bg_trigger_server_bench
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d); chmod 777 "$tmp"; trap 'rm -rf "$tmp"' EXIT
+
+# a fresh database of $1 accounts and $2 persons (one buying group per account)
+setup() {
+    run dropdb --if-exists "$db" 2>/dev/null
+    run createdb "$db"
+    (cd "$here/../.." && sql -v accounts="$1" -v persons="$2" -f test/stress/setup.sql > /dev/null)
+    sql -c "VACUUM ANALYZE"
+}
+
+# milliseconds that the psql commands given take, in a transaction rolled back
+timed() {
+    sql -c "BEGIN" -c "SELECT pg_catalog.clock_timestamp() AS t0 \\gset" "$@" \
+        -c "SELECT round(extract(epoch FROM pg_catalog.clock_timestamp() - :'t0') * 1000, 1)" -c "ROLLBACK" \
+        | tail -1
+}
+
+# the median of the numbers given
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+
+# runs "measure" $rounds times with the triggers and without, interleaved;
+# prints the rounds and sets with, without
+with_and_without() {
+    local round w=() wo=()
+    for round in $(seq "$rounds"); do
+        sql -c "CHECKPOINT"
+        w+=("$(timed "$@")")
+        sql -c "ALTER TABLE crm.person DISABLE TRIGGER USER" -c "CHECKPOINT"
+        wo+=("$(timed "$@")")
+        sql -c "ALTER TABLE crm.person ENABLE TRIGGER USER"
+    done
+    with=$(median "${w[@]}"); without=$(median "${wo[@]}")
+    echo "   rounds, ms: with ${w[*]} / without ${wo[*]}; median with $with, without $without"
+}
+
+echo "== 10,000 accounts of 5 persons"
+setup 10000 50000
+echo "-- 3,000 single-row INSERTs"
+with_and_without -c "DO \$\$ BEGIN FOR i IN 1..3000 LOOP
+    INSERT INTO crm.person VALUES ('s' || i, 'A' || (1 + (i * 7919) % 10000),
+        (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], CASE WHEN i % 7 = 0 THEN 'VP' END);
+    END LOOP; END \$\$"
+single_with=$with; single_without=$without
+sql -c "\\copy (SELECT 'c' || i, 'A' || (1 + i % 10000), (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], NULL FROM generate_series(1, 100000) i) TO '$tmp/small.csv' CSV"
+echo "-- COPY of 100,000 persons"
+with_and_without -c "\\copy crm.person FROM '$tmp/small.csv' CSV"
+small_with=$with; small_without=$without
+
+echo "== 100,000 accounts with buying groups, 100,000 persons"
+setup 100000 100000
+sql -c "\\copy (SELECT 'c' || i, 'A' || i, (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], NULL FROM generate_series(1, 100000) i) TO '$tmp/spread.csv' CSV"
+echo "-- COPY of 100,000 persons, one into each account"
+with_and_without -c "\\copy crm.person FROM '$tmp/spread.csv' CSV"
+spread_with=$with; spread_without=$without
+echo "verify_scores problems: $(sql -c 'SELECT count(*) FROM buying_group.verify_scores()')"
+
+awk -v sw="$single_with" -v swo="$single_without" -v cw="$small_with" -v cwo="$small_without" \
+    -v pw="$spread_with" -v pwo="$spread_without" 'BEGIN {
+    printf "single-row INSERT, server side, no commit: %.1f us with, %.1f us without a row: %.2fx\n", sw / 3, swo / 3, sw / swo;
+    printf "COPY 100,000 into 10,000 accounts:  %.2fx (goal <= 2)\n", cw / cwo;
+    printf "COPY 100,000 over 100,000 accounts: %.2fx (goal <= 2)\n", pw / pwo }'
+run dropdb "$db"
