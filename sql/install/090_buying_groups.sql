@@ -18,7 +18,7 @@ CREATE TABLE buying_group.bgroup (
     updated_at           timestamptz NOT NULL DEFAULT pg_catalog.now(),
     role_counts          integer[] NOT NULL DEFAULT '{}',
     UNIQUE (solution_interest_id, account_key)
-);
+) WITH (fillfactor = 70);     -- room on each page, so that the updates of scores and counts stay HOT
 CREATE INDEX ON buying_group.bgroup (account_key);
 ALTER SEQUENCE buying_group.bgroup_id_seq OWNED BY buying_group.bgroup.id;
 COMMENT ON TABLE buying_group.bgroup IS 'Buying groups: one per account and solution interest';
@@ -62,27 +62,6 @@ AS 'MODULE_PATHNAME', 'bg_counts_completeness'
 LANGUAGE C STABLE PARALLEL SAFE STRICT;
 COMMENT ON FUNCTION buying_group_internal.counts_completeness(text, integer[]) IS
 'Internal: the completeness of a group of the template whose role of priority p is held role_counts[p] times';
-
--- Adds to the role counts of groups (parallel arrays of group, role, delta;
--- a NULL delta is none).
-CREATE FUNCTION buying_group_internal.count_roles(groups bigint[], roles integer[], deltas integer[])
-RETURNS void
-LANGUAGE sql
-SET search_path = pg_catalog, pg_temp
-AS $$
-    UPDATE buying_group.bgroup g
-       SET role_counts = buying_group_internal.add_role_counts(g.role_counts, d.positions, d.deltas)
-      FROM (SELECT u.g, array_agg(tr.priority) AS positions, array_agg(u.n) AS deltas
-              FROM unnest(groups, roles, deltas) u(g, r, n)
-              JOIN buying_group.bgroup g2 ON g2.id = u.g
-              JOIN buying_group.solution_interest si ON si.id = g2.solution_interest_id
-              JOIN buying_group.template_role tr ON tr.template_id = si.template_id AND tr.role_id = u.r
-             WHERE u.n <> 0          -- NULL: no change
-             GROUP BY 1) d
-     WHERE g.id = d.g
-$$;
-COMMENT ON FUNCTION buying_group_internal.count_roles(bigint[], integer[], integer[]) IS
-'Internal: adds deltas to the role counts of buying groups';
 
 -- Counts the roles of groups again from their members: the given ones, or
 -- all when NULL.

@@ -76,82 +76,108 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.events', '');
 SELECT pg_catalog.pg_extension_config_dump('buying_group.events_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('buying_group.score_history', '');
 
--- Recomputes the stored completeness, member count and sales-readiness of
--- groups, or, when engagements are given (parallel to ids), stores those and
+-- The one writer of a group's role counts and scores. Adds the given count
+-- deltas (parallel arrays: group, role, delta; one element per membership
+-- change) to the groups' role counts and recomputes their completeness,
+-- member count and sales-readiness from them, in one UPDATE of each group
+-- row; or, when engagements are given (parallel to ids), stores those and
 -- leaves completeness as it stands, so that a refresh of engagement never
 -- writes back a membership count a concurrent trigger has changed since.
--- Records each change in score_history and, when emit_events, as
--- completeness_changed, engagement_changed and sales_ready (upward crossing)
--- events. Then takes the automatic stage transitions of the changed groups.
+-- Records each change of the scores in score_history and, when emit_events,
+-- as completeness_changed, engagement_changed and sales_ready (upward
+-- crossing) events. Then takes the automatic stage transitions of the groups
+-- whose scores changed.
 CREATE FUNCTION buying_group_internal.refresh_groups(ids bigint[], emit_events boolean DEFAULT true,
-                                            engagements numeric[] DEFAULT NULL)
+                                            engagements numeric[] DEFAULT NULL, delta_groups bigint[] DEFAULT NULL,
+                                            delta_roles integer[] DEFAULT NULL, delta_counts integer[] DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan     -- planned once per session: the triggers call it per statement
 AS $$
 DECLARE
-    changed_ids bigint[];
+    scored_ids bigint[];
 BEGIN
     -- PL/pgSQL rather than SQL, and a generic plan: the statement is planned once
     -- per session (custom plans cost more than the statement itself)
     WITH given AS (
         SELECT u.id, u.engagement FROM unnest(ids, engagements) u(id, engagement) WHERE u.id IS NOT NULL),
+    counted AS (
+        -- the count deltas of each group, at its template's positions (priorities) of the roles
+        SELECT d.g AS id, array_agg(tr.priority) AS positions, array_agg(d.n) AS deltas
+          FROM unnest(delta_groups, delta_roles, delta_counts) d(g, r, n)
+          JOIN buying_group.bgroup g3 ON g3.id = d.g
+          JOIN buying_group.solution_interest si3 ON si3.id = g3.solution_interest_id
+          JOIN buying_group.template_role tr ON tr.template_id = si3.template_id AND tr.role_id = d.r
+         WHERE d.n <> 0
+         GROUP BY 1),
     fresh AS (
         -- from the group's role counts: as cheap for a group of 500 as of 5
-        SELECT g2.id, coalesce(buying_group_internal.counts_completeness(t.name, g2.role_counts), 0) AS completeness,
-               (SELECT coalesce(sum(n), 0) FROM unnest(g2.role_counts) n)::integer AS members
+        SELECT g2.id, nc.counts, coalesce(buying_group_internal.counts_completeness(t.name, nc.counts), 0) AS completeness,
+               (SELECT coalesce(sum(n), 0) FROM unnest(nc.counts) n)::integer AS members
           FROM buying_group.bgroup g2
           JOIN buying_group.solution_interest si2 ON si2.id = g2.solution_interest_id
           JOIN buying_group.template t ON t.id = si2.template_id
+          LEFT JOIN counted k ON k.id = g2.id
+          CROSS JOIN LATERAL (SELECT buying_group_internal.add_role_counts(g2.role_counts, k.positions, k.deltas)
+                                     AS counts) nc
          WHERE engagements IS NULL),          -- joined to the given ids: an index probe per id
     before AS (
-        SELECT g.id, g.completeness, g.engagement, g.sales_ready FROM buying_group.bgroup g
+        SELECT g.id, g.completeness, g.engagement, g.member_count, g.sales_ready FROM buying_group.bgroup g
          WHERE g.id = ANY (ids)),
     changed AS (
         UPDATE buying_group.bgroup g
-           SET completeness = coalesce(f.completeness, g.completeness),
+           SET role_counts = coalesce(f.counts, g.role_counts),
+               completeness = coalesce(f.completeness, g.completeness),
                member_count = coalesce(f.members, g.member_count),
                engagement = coalesce(gv.engagement, g.engagement),
                sales_ready = coalesce(f.completeness, g.completeness) >= si.sales_ready_completeness
                              AND coalesce(gv.engagement, g.engagement, 0) >= si.sales_ready_engagement,
-               updated_at = pg_catalog.now()
+               updated_at = CASE WHEN (g.completeness, g.member_count, g.engagement)
+                                      IS DISTINCT FROM (coalesce(f.completeness, g.completeness),
+                                                        coalesce(f.members, g.member_count),
+                                                        coalesce(gv.engagement, g.engagement))
+                                 THEN pg_catalog.now() ELSE g.updated_at END
           FROM given gv LEFT JOIN fresh f ON f.id = gv.id, buying_group.solution_interest si
          WHERE g.id = ANY (ids) AND g.id = gv.id AND si.id = g.solution_interest_id
-           AND (g.completeness, g.member_count, g.engagement)
-               IS DISTINCT FROM (coalesce(f.completeness, g.completeness), coalesce(f.members, g.member_count),
-                                 coalesce(gv.engagement, g.engagement))
+           AND (g.role_counts, g.completeness, g.member_count, g.engagement)
+               IS DISTINCT FROM (coalesce(f.counts, g.role_counts), coalesce(f.completeness, g.completeness),
+                                 coalesce(f.members, g.member_count), coalesce(gv.engagement, g.engagement))
         RETURNING g.id, g.account_key, g.completeness, g.engagement, g.member_count, g.sales_ready),
+    scored AS (
+        -- the groups whose scores changed (not only their counts)
+        SELECT c.* FROM changed c JOIN before b ON b.id = c.id
+         WHERE (c.completeness, c.member_count, c.engagement) IS DISTINCT FROM (b.completeness, b.member_count, b.engagement)),
     history AS (
         INSERT INTO buying_group.score_history (buying_group_id, completeness, engagement, member_count, sales_ready)
-        SELECT c.id, c.completeness, c.engagement, c.member_count, c.sales_ready FROM changed c),
+        SELECT c.id, c.completeness, c.engagement, c.member_count, c.sales_ready FROM scored c),
     logged AS (
     INSERT INTO buying_group.events (type, buying_group_id, account_key, payload)
     SELECT e.type, e.id, e.account_key, e.payload
       FROM (SELECT 1 AS k, 'completeness_changed' AS type, c.id, c.account_key,
                    pg_catalog.jsonb_build_object('old', b.completeness, 'new', c.completeness) AS payload
-              FROM changed c JOIN before b ON b.id = c.id
+              FROM scored c JOIN before b ON b.id = c.id
              WHERE c.completeness <> b.completeness
             UNION ALL
             SELECT 2, 'engagement_changed', c.id, c.account_key,
                    pg_catalog.jsonb_build_object('old', b.engagement, 'new', c.engagement)
-              FROM changed c JOIN before b ON b.id = c.id
+              FROM scored c JOIN before b ON b.id = c.id
              WHERE c.engagement IS DISTINCT FROM b.engagement
             UNION ALL
             SELECT 3, 'sales_ready', c.id, c.account_key,
                    pg_catalog.jsonb_build_object('completeness', c.completeness, 'engagement', c.engagement)
-              FROM changed c JOIN before b ON b.id = c.id
+              FROM scored c JOIN before b ON b.id = c.id
              WHERE c.sales_ready AND NOT b.sales_ready) e
      WHERE emit_events
      ORDER BY e.id, e.k)
-    SELECT array_agg(c.id) INTO changed_ids FROM changed c;
-    IF changed_ids IS NOT NULL THEN
-        PERFORM buying_group_internal.advance_stages(changed_ids, emit_events);
+    SELECT array_agg(c.id) INTO scored_ids FROM scored c;
+    IF scored_ids IS NOT NULL THEN
+        PERFORM buying_group_internal.advance_stages(scored_ids, emit_events);
     END IF;
 END
 $$;
-COMMENT ON FUNCTION buying_group_internal.refresh_groups(bigint[], boolean, numeric[]) IS
-'Internal: recomputes the stored scores of the given buying groups (storing new engagements when given), with history and events';
+COMMENT ON FUNCTION buying_group_internal.refresh_groups(bigint[], boolean, numeric[], bigint[], integer[], integer[]) IS
+'Internal: adds count deltas to the given buying groups and recomputes their stored scores (storing new engagements when given), with history and events';
 
 CREATE FUNCTION buying_group.buying_groups_as_of(as_of timestamptz)
 RETURNS TABLE (id bigint, name text, account_key text, solution_interest text, completeness numeric,

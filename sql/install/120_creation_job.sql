@@ -15,6 +15,9 @@ DECLARE
     per buying_group.binding := buying_group_internal.bound('persons');
     tmpl text := (SELECT t.name FROM buying_group.template t WHERE t.id = si.template_id);
     ids bigint[];
+    member_groups bigint[];
+    member_roles integer[];
+    ones integer[];
 BEGIN
     -- one bulk job at a time, and writers of persons wait, so that a person
     -- inserted meanwhile is either seen here or by its trigger
@@ -35,13 +38,15 @@ BEGIN
                            buying_group.match_role($3, p) AS role
                       FROM %6$s p WHERE p.%5$I IS NOT NULL) m ON m.account_key = ng.account_key
               JOIN buying_group.role r ON r.name = m.role
-            ON CONFLICT DO NOTHING)
-        SELECT array_agg(id) FROM new_group$q$,
+            ON CONFLICT DO NOTHING
+            RETURNING buying_group_id, role_id)
+        SELECT (SELECT array_agg(ng.id) FROM new_group ng), k.groups, k.roles, k.ones
+          FROM (SELECT array_agg(nm.buying_group_id) AS groups, array_agg(nm.role_id) AS roles,
+                       array_agg(1) AS ones FROM new_member nm) k$q$,
         acc.key_column, acc.name_column, aud.view_name, per.account_column, per.key_column, per.relation)
-    INTO ids USING si.id, si.name, tmpl;
+    INTO ids, member_groups, member_roles, ones USING si.id, si.name, tmpl;
     -- a new group's first counts and scores are part of its creation: history, no events
-    PERFORM buying_group_internal.recount_roles(coalesce(ids, '{}'));
-    PERFORM buying_group_internal.refresh_groups(coalesce(ids, '{}'), false);
+    PERFORM buying_group_internal.refresh_groups(coalesce(ids, '{}'), false, NULL, member_groups, member_roles, ones);
     RETURN coalesce(cardinality(ids), 0);
 END
 $$;

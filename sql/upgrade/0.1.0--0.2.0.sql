@@ -10,8 +10,10 @@
 CREATE SCHEMA buying_group_internal;
 -- the membership sync is generated for the binding now (compile_persons, below)
 DROP FUNCTION buying_group.sync_execute(text, integer, text, text[], text[], boolean);
--- role counts are recounted by group now, not by solution interest
+-- role counts live on the group row now, written with its scores (refresh_groups)
 DROP FUNCTION buying_group.recount_roles(integer);
+DROP FUNCTION buying_group.count_roles(bigint[], integer[], integer[]);
+DROP FUNCTION buying_group.refresh_groups(bigint[], boolean, numeric[]);
 DO $move$
 DECLARE
     f record;
@@ -27,8 +29,8 @@ BEGIN
                     'require_no_groups', 'field_column', 'field_sql', 'require_draft_stage_model',
                     'stage_model_guard', 'stage_model_for_update', 'stage_model_error', 'stage_list',
                     'stage_by_name', 'stage_named', 'check_stage_model', 'load_stage_model',
-                    'solution_interest_guard', 'solution_interest_of', 'count_roles',
-                    'lock_accounts', 'events_guard', 'events_notify', 'refresh_groups', 'audience_of',
+                    'solution_interest_guard', 'solution_interest_of', 
+                    'lock_accounts', 'events_guard', 'events_notify', 'audience_of',
                     'sync_members', 'sync_persons', 'persons_truncated', 'persons_changed',
                     'install_person_triggers', 'group_for_update', 'require_source', 'activity_weight_guard',
                     'engagement_model_for_update', 'capped_points_transfn', 'capped_points_finalfn',
@@ -85,3 +87,5 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.engagement_refresh', ''
 -- A group keeps its role counts on its row (0.1.0: table bgroup_role); the
 -- update counts them from the members once the functions are in place (after)
 ALTER TABLE buying_group.bgroup ADD COLUMN role_counts integer[] NOT NULL DEFAULT '{}';
+-- room on each page, so that the updates of scores and counts stay HOT
+ALTER TABLE buying_group.bgroup SET (fillfactor = 70);

@@ -30,25 +30,27 @@ setup() {
     sql -c "VACUUM ANALYZE"
 }
 
-# milliseconds that the psql commands given take, in a transaction rolled back
+# milliseconds that the psql command given ($1: SQL or a backslash command)
+# takes, in a transaction rolled back
 timed() {
-    sql -c "BEGIN" -c "SELECT pg_catalog.clock_timestamp() AS t0 \\gset" "$@" \
-        -c "SELECT round(extract(epoch FROM pg_catalog.clock_timestamp() - :'t0') * 1000, 1)" -c "ROLLBACK" \
-        | tail -1
+    printf '%s\n' "BEGIN;" "SELECT pg_catalog.clock_timestamp() AS t0 \\gset" "$1" \
+        "SELECT round(extract(epoch FROM pg_catalog.clock_timestamp() - :'t0') * 1000, 1);" "ROLLBACK;" \
+        > "$tmp/timed.sql"
+    sql -f "$tmp/timed.sql" | tail -1
 }
 
 # the median of the numbers given
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 
-# runs "measure" $rounds times with the triggers and without, interleaved;
+# runs timed "$1" $rounds times with the triggers and without, interleaved;
 # prints the rounds and sets with, without
 with_and_without() {
     local round w=() wo=()
     for round in $(seq "$rounds"); do
         sql -c "CHECKPOINT"
-        w+=("$(timed "$@")")
+        w+=("$(timed "$1")")
         sql -c "ALTER TABLE crm.person DISABLE TRIGGER USER" -c "CHECKPOINT"
-        wo+=("$(timed "$@")")
+        wo+=("$(timed "$1")")
         sql -c "ALTER TABLE crm.person ENABLE TRIGGER USER"
     done
     with=$(median "${w[@]}"); without=$(median "${wo[@]}")
@@ -58,21 +60,21 @@ with_and_without() {
 echo "== 10,000 accounts of 5 persons"
 setup 10000 50000
 echo "-- 3,000 single-row INSERTs"
-with_and_without -c "DO \$\$ BEGIN FOR i IN 1..3000 LOOP
+with_and_without "DO \$\$ BEGIN FOR i IN 1..3000 LOOP
     INSERT INTO crm.person VALUES ('s' || i, 'A' || (1 + (i * 7919) % 10000),
         (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], CASE WHEN i % 7 = 0 THEN 'VP' END);
-    END LOOP; END \$\$"
+    END LOOP; END \$\$;"
 single_with=$with; single_without=$without
 sql -c "\\copy (SELECT 'c' || i, 'A' || (1 + i % 10000), (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], NULL FROM generate_series(1, 100000) i) TO '$tmp/small.csv' CSV"
 echo "-- COPY of 100,000 persons"
-with_and_without -c "\\copy crm.person FROM '$tmp/small.csv' CSV"
+with_and_without "\\copy crm.person FROM '$tmp/small.csv' CSV"
 small_with=$with; small_without=$without
 
 echo "== 100,000 accounts with buying groups, 100,000 persons"
 setup 100000 100000
 sql -c "\\copy (SELECT 'c' || i, 'A' || i, (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], NULL FROM generate_series(1, 100000) i) TO '$tmp/spread.csv' CSV"
 echo "-- COPY of 100,000 persons, one into each account"
-with_and_without -c "\\copy crm.person FROM '$tmp/spread.csv' CSV"
+with_and_without "\\copy crm.person FROM '$tmp/spread.csv' CSV"
 spread_with=$with; spread_without=$without
 echo "verify_scores problems: $(sql -c 'SELECT count(*) FROM buying_group.verify_scores()')"
 
