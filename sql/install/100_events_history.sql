@@ -101,27 +101,38 @@ BEGIN
     -- PL/pgSQL rather than SQL, and a generic plan: the statement is planned once
     -- per session (custom plans cost more than the statement itself)
     WITH given AS (
-        SELECT u.id, u.engagement FROM unnest(ids, engagements) u(id, engagement) WHERE u.id IS NOT NULL),
-    counted AS (
-        -- the count deltas of each group, at its template's positions (priorities) of the roles
-        SELECT d.g AS id, array_agg(tr.priority) AS positions, array_agg(d.n) AS deltas
-          FROM unnest(delta_groups, delta_roles, delta_counts) d(g, r, n)
-          JOIN buying_group.bgroup g3 ON g3.id = d.g
-          JOIN buying_group.solution_interest si3 ON si3.id = g3.solution_interest_id
-          JOIN buying_group.template_role tr ON tr.template_id = si3.template_id AND tr.role_id = d.r
-         WHERE d.n <> 0
-         GROUP BY 1),
+        -- one row per group: its new engagement, if given, and its count deltas at
+        -- the positions (priorities) of the roles in its template. One aggregate,
+        -- not a join of the arrays, whose sizes a generic plan cannot know.
+        SELECT x.id, max(x.engagement) AS engagement,
+               array_agg(x.position) FILTER (WHERE x.position IS NOT NULL) AS positions,
+               array_agg(x.n) FILTER (WHERE x.position IS NOT NULL) AS deltas
+          FROM (SELECT u.id, u.engagement, NULL::integer AS position, NULL::integer AS n
+                  FROM unnest(ids, engagements) u(id, engagement)
+                UNION ALL
+                SELECT d.g, NULL, tr.priority, d.n
+                  FROM unnest(delta_groups, delta_roles, delta_counts) d(g, r, n)
+                  JOIN buying_group.bgroup g3 ON g3.id = d.g
+                  JOIN buying_group.solution_interest si3 ON si3.id = g3.solution_interest_id
+                  JOIN buying_group.template_role tr ON tr.template_id = si3.template_id AND tr.role_id = d.r
+                 WHERE d.n <> 0) x
+         WHERE x.id IS NOT NULL
+         GROUP BY x.id),
     fresh AS (
-        -- from the group's role counts: as cheap for a group of 500 as of 5
-        SELECT g2.id, nc.counts, coalesce(buying_group_internal.counts_completeness(t.name, nc.counts), 0) AS completeness,
-               (SELECT coalesce(sum(n), 0) FROM unnest(nc.counts) n)::integer AS members
-          FROM buying_group.bgroup g2
+        -- the new counts and the scores from them: as cheap for a group of 500 as
+        -- of 5; none when engagements are given
+        SELECT gv.id, gv.engagement, nc.counts,
+               CASE WHEN nc.counts IS NOT NULL
+                    THEN coalesce(buying_group_internal.counts_completeness(t.name, nc.counts), 0) END AS completeness,
+               CASE WHEN nc.counts IS NOT NULL
+                    THEN (SELECT coalesce(sum(n), 0) FROM unnest(nc.counts) n)::integer END AS members
+          FROM given gv
+          JOIN buying_group.bgroup g2 ON g2.id = gv.id
           JOIN buying_group.solution_interest si2 ON si2.id = g2.solution_interest_id
           JOIN buying_group.template t ON t.id = si2.template_id
-          LEFT JOIN counted k ON k.id = g2.id
-          CROSS JOIN LATERAL (SELECT buying_group_internal.add_role_counts(g2.role_counts, k.positions, k.deltas)
-                                     AS counts) nc
-         WHERE engagements IS NULL),          -- joined to the given ids: an index probe per id
+          CROSS JOIN LATERAL (SELECT CASE WHEN engagements IS NULL
+                                          THEN buying_group_internal.add_role_counts(g2.role_counts, gv.positions,
+                                                                                     gv.deltas) END AS counts) nc),
     before AS (
         SELECT g.id, g.completeness, g.engagement, g.member_count, g.sales_ready FROM buying_group.bgroup g
          WHERE g.id = ANY (ids)),
@@ -130,19 +141,19 @@ BEGIN
            SET role_counts = coalesce(f.counts, g.role_counts),
                completeness = coalesce(f.completeness, g.completeness),
                member_count = coalesce(f.members, g.member_count),
-               engagement = coalesce(gv.engagement, g.engagement),
+               engagement = coalesce(f.engagement, g.engagement),
                sales_ready = coalesce(f.completeness, g.completeness) >= si.sales_ready_completeness
-                             AND coalesce(gv.engagement, g.engagement, 0) >= si.sales_ready_engagement,
+                             AND coalesce(f.engagement, g.engagement, 0) >= si.sales_ready_engagement,
                updated_at = CASE WHEN (g.completeness, g.member_count, g.engagement)
                                       IS DISTINCT FROM (coalesce(f.completeness, g.completeness),
                                                         coalesce(f.members, g.member_count),
-                                                        coalesce(gv.engagement, g.engagement))
+                                                        coalesce(f.engagement, g.engagement))
                                  THEN pg_catalog.now() ELSE g.updated_at END
-          FROM given gv LEFT JOIN fresh f ON f.id = gv.id, buying_group.solution_interest si
-         WHERE g.id = ANY (ids) AND g.id = gv.id AND si.id = g.solution_interest_id
+          FROM fresh f, buying_group.solution_interest si
+         WHERE g.id = f.id AND si.id = g.solution_interest_id
            AND (g.role_counts, g.completeness, g.member_count, g.engagement)
                IS DISTINCT FROM (coalesce(f.counts, g.role_counts), coalesce(f.completeness, g.completeness),
-                                 coalesce(f.members, g.member_count), coalesce(gv.engagement, g.engagement))
+                                 coalesce(f.members, g.member_count), coalesce(f.engagement, g.engagement))
         RETURNING g.id, g.account_key, g.completeness, g.engagement, g.member_count, g.sales_ready),
     scored AS (
         -- the groups whose scores changed (not only their counts)
