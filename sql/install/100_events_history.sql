@@ -121,7 +121,8 @@ BEGIN
     fresh AS (
         -- the new counts and the scores from them: as cheap for a group of 500 as
         -- of 5; none when engagements are given
-        SELECT gv.id, gv.engagement, nc.counts,
+        SELECT gv.id, gv.engagement, nc.counts, g2.completeness AS old_completeness,
+               g2.member_count AS old_members, g2.engagement AS old_engagement, g2.sales_ready AS old_sales_ready,
                CASE WHEN nc.counts IS NOT NULL
                     THEN coalesce(buying_group_internal.counts_completeness(t.name, nc.counts), 0) END AS completeness,
                CASE WHEN nc.counts IS NOT NULL
@@ -133,9 +134,6 @@ BEGIN
           CROSS JOIN LATERAL (SELECT CASE WHEN engagements IS NULL
                                           THEN buying_group_internal.add_role_counts(g2.role_counts, gv.positions,
                                                                                      gv.deltas) END AS counts) nc),
-    before AS (
-        SELECT g.id, g.completeness, g.engagement, g.member_count, g.sales_ready FROM buying_group.bgroup g
-         WHERE g.id = ANY (ids)),
     changed AS (
         UPDATE buying_group.bgroup g
            SET role_counts = coalesce(f.counts, g.role_counts),
@@ -154,34 +152,29 @@ BEGIN
            AND (g.role_counts, g.completeness, g.member_count, g.engagement)
                IS DISTINCT FROM (coalesce(f.counts, g.role_counts), coalesce(f.completeness, g.completeness),
                                  coalesce(f.members, g.member_count), coalesce(f.engagement, g.engagement))
-        RETURNING g.id, g.account_key, g.completeness, g.engagement, g.member_count, g.sales_ready),
-    scored AS (
-        -- the groups whose scores changed (not only their counts)
-        SELECT c.* FROM changed c JOIN before b ON b.id = c.id
-         WHERE (c.completeness, c.member_count, c.engagement) IS DISTINCT FROM (b.completeness, b.member_count, b.engagement)),
+        RETURNING g.id, g.account_key, g.completeness, g.engagement, g.member_count, g.sales_ready,
+                  f.old_completeness, f.old_engagement, f.old_sales_ready,
+                  -- whether the scores changed, not only the counts
+                  (g.completeness, g.member_count, g.engagement)
+                  IS DISTINCT FROM (f.old_completeness, f.old_members, f.old_engagement) AS rescored),
     history AS (
         INSERT INTO buying_group.score_history (buying_group_id, completeness, engagement, member_count, sales_ready)
-        SELECT c.id, c.completeness, c.engagement, c.member_count, c.sales_ready FROM scored c),
+        SELECT c.id, c.completeness, c.engagement, c.member_count, c.sales_ready FROM changed c WHERE c.rescored),
     logged AS (
-    INSERT INTO buying_group.events (type, buying_group_id, account_key, payload)
-    SELECT e.type, e.id, e.account_key, e.payload
-      FROM (SELECT 1 AS k, 'completeness_changed' AS type, c.id, c.account_key,
-                   pg_catalog.jsonb_build_object('old', b.completeness, 'new', c.completeness) AS payload
-              FROM scored c JOIN before b ON b.id = c.id
-             WHERE c.completeness <> b.completeness
-            UNION ALL
-            SELECT 2, 'engagement_changed', c.id, c.account_key,
-                   pg_catalog.jsonb_build_object('old', b.engagement, 'new', c.engagement)
-              FROM scored c JOIN before b ON b.id = c.id
-             WHERE c.engagement IS DISTINCT FROM b.engagement
-            UNION ALL
-            SELECT 3, 'sales_ready', c.id, c.account_key,
-                   pg_catalog.jsonb_build_object('completeness', c.completeness, 'engagement', c.engagement)
-              FROM scored c JOIN before b ON b.id = c.id
-             WHERE c.sales_ready AND NOT b.sales_ready) e
-     WHERE emit_events
-     ORDER BY e.id, e.k)
-    SELECT array_agg(c.id) INTO scored_ids FROM scored c;
+        INSERT INTO buying_group.events (type, buying_group_id, account_key, payload)
+        SELECT e.type, c.id, c.account_key, e.payload
+          FROM changed c
+          CROSS JOIN LATERAL (VALUES
+                (1, 'completeness_changed', c.completeness <> c.old_completeness,
+                 pg_catalog.jsonb_build_object('old', c.old_completeness, 'new', c.completeness)),
+                (2, 'engagement_changed', c.engagement IS DISTINCT FROM c.old_engagement,
+                 pg_catalog.jsonb_build_object('old', c.old_engagement, 'new', c.engagement)),
+                (3, 'sales_ready', c.sales_ready AND NOT c.old_sales_ready,
+                 pg_catalog.jsonb_build_object('completeness', c.completeness, 'engagement', c.engagement))
+              ) e(k, type, happened, payload)
+         WHERE emit_events AND c.rescored AND e.happened
+         ORDER BY c.id, e.k)
+    SELECT array_agg(c.id) FILTER (WHERE c.rescored) INTO scored_ids FROM changed c;
     IF scored_ids IS NOT NULL THEN
         PERFORM buying_group_internal.advance_stages(scored_ids, emit_events);
     END IF;

@@ -83,47 +83,41 @@ BEGIN
              WHERE d.group_id = m.buying_group_id AND d.person_key = m.person_key AND d.role_id IS NULL
                AND m.source = 'system' AND NOT m.is_removed AND $5
             RETURNING m.buying_group_id, m.person_key, m.role_id),
-        counted AS (
-            -- the role counts follow (refresh_groups): +1 for a role taken, -1 for a role left
-            SELECT x.buying_group_id, x.role_id, -1 AS n FROM gone x WHERE NOT x.is_removed
-            UNION ALL
-            SELECT a.buying_group_id, a.role_id, 1 FROM added a
-            UNION ALL
-            SELECT p.buying_group_id, p.role_id, -1
-              FROM added a JOIN prior p ON p.buying_group_id = a.buying_group_id AND p.person_key = a.person_key
-             WHERE NOT p.is_removed
-            UNION ALL
-            SELECT x.buying_group_id, x.role_id, -1 FROM removed x),
-        change AS (
-            SELECT 'member_removed' AS type, x.buying_group_id, x.person_key, x.role_id, NULL::integer AS old_role_id,
+        touched AS (
+            -- one row per changed membership: its event (none for a removed member
+            -- that left), the role it takes (n +1) or leaves (n -1, 0 when it was
+            -- not counted), and the role it left for another (-1)
+            SELECT x.buying_group_id, x.person_key, x.role_id, CASE WHEN x.is_removed THEN 0 ELSE -1 END AS n,
+                   NULL::integer AS old_role_id, CASE WHEN NOT x.is_removed THEN 'member_removed' END AS type,
                    x.source, 'left the account' AS reason
-              FROM gone x WHERE NOT x.is_removed
+              FROM gone x
             UNION ALL
-            SELECT CASE WHEN p.person_key IS NULL OR p.is_removed THEN 'member_assigned' ELSE 'role_changed' END,
-                   a.buying_group_id, a.person_key, a.role_id,
-                   CASE WHEN p.is_removed THEN NULL ELSE p.role_id END, 'system', NULL
+            SELECT a.buying_group_id, a.person_key, a.role_id, 1, CASE WHEN NOT p.is_removed THEN p.role_id END,
+                   CASE WHEN p.person_key IS NULL OR p.is_removed THEN 'member_assigned' ELSE 'role_changed' END,
+                   'system', NULL
               FROM added a
               LEFT JOIN prior p ON p.buying_group_id = a.buying_group_id AND p.person_key = a.person_key
             UNION ALL
-            SELECT 'member_removed', x.buying_group_id, x.person_key, x.role_id, NULL, 'system', 'matches no role'
+            SELECT x.buying_group_id, x.person_key, x.role_id, -1, NULL, 'member_removed', 'system', 'matches no role'
               FROM removed x),
         event AS (
             INSERT INTO buying_group.events (type, buying_group_id, account_key, person_key, payload)
-            SELECT c.type, c.buying_group_id, g.account_key, c.person_key,
+            SELECT t.type, t.buying_group_id, g.account_key, t.person_key,
                    pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                       'role', r.name, 'old_role', o.name, 'source', c.source, 'reason', c.reason))
-              FROM change c
-              JOIN buying_group.bgroup g ON g.id = c.buying_group_id
-              JOIN buying_group.role r ON r.id = c.role_id
-              LEFT JOIN buying_group.role o ON o.id = c.old_role_id
-             ORDER BY c.buying_group_id, c.person_key),
-        changed AS (
-            SELECT buying_group_id FROM gone UNION ALL SELECT buying_group_id FROM added
-            UNION ALL SELECT buying_group_id FROM removed)
-        SELECT (SELECT coalesce(array_agg(c.buying_group_id), '{}') FROM changed c), k.groups, k.roles, k.deltas
+                       'role', r.name, 'old_role', o.name, 'source', t.source, 'reason', t.reason))
+              FROM touched t
+              JOIN buying_group.bgroup g ON g.id = t.buying_group_id
+              JOIN buying_group.role r ON r.id = t.role_id
+              LEFT JOIN buying_group.role o ON o.id = t.old_role_id
+             WHERE t.type IS NOT NULL
+             ORDER BY t.buying_group_id, t.person_key)
+        -- the changed groups, and the deltas of their role counts (refresh_groups adds them)
+        SELECT coalesce(array_agg(t.buying_group_id), '{}'),
+               array_agg(t.buying_group_id) || array_agg(t.buying_group_id) FILTER (WHERE t.old_role_id IS NOT NULL),
+               array_agg(t.role_id) || array_agg(t.old_role_id) FILTER (WHERE t.old_role_id IS NOT NULL),
+               array_agg(t.n) || array_agg(-1) FILTER (WHERE t.old_role_id IS NOT NULL)
           INTO changes, delta_groups, delta_roles, delta_counts
-          FROM (SELECT array_agg(k.buying_group_id) AS groups, array_agg(k.role_id) AS roles, array_agg(k.n) AS deltas
-                  FROM counted k) k;
+          FROM touched t;
     IF cardinality(changes) > 0 THEN
         PERFORM buying_group_internal.refresh_groups(ARRAY(SELECT DISTINCT unnest(changes)), true, NULL,
                                                      delta_groups, delta_roles, delta_counts);
