@@ -1,5 +1,16 @@
 --------------------------------------------------------------------------
 -- Real time (SPEC 8): triggers on the bound persons table
+--
+-- A persons statement, top to bottom:
+--   persons_changed() (C, src/persons_trigger.c): the statement trigger reads
+--     the touched person and account keys from the transition tables;
+--   sync_persons(accounts, persons): locks the accounts, then for each
+--     solution interest
+--   sync_members_few / sync_members (generated for the binding below): one
+--     statement brings the memberships in line and logs their events, then
+--   refresh_groups(ids, ..., count deltas) (100_events_history.sql): one
+--     UPDATE of each changed group row adds the deltas to its role counts and
+--     recomputes its scores; history, score events, automatic stage moves.
 --------------------------------------------------------------------------
 
 -- The membership sync of a solution interest's groups, as the source of a
