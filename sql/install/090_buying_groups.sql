@@ -63,9 +63,9 @@ LANGUAGE C STABLE PARALLEL SAFE STRICT;
 COMMENT ON FUNCTION buying_group_internal.counts_completeness(text, integer[]) IS
 'Internal: the completeness of a group of the template whose role of priority p is held role_counts[p] times';
 
--- Counts the roles of groups again from their members: the given ones, or
--- all when NULL.
-CREATE FUNCTION buying_group_internal.recount_roles(ids bigint[])
+-- Counts the roles of groups again from their members: those of a solution
+-- interest, or all when NULL.
+CREATE FUNCTION buying_group_internal.recount_roles(si_id integer)
 RETURNS void
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
@@ -78,12 +78,12 @@ AS $$
               JOIN buying_group.solution_interest si ON si.id = g2.solution_interest_id
               LEFT JOIN buying_group.bmember m ON m.buying_group_id = g2.id AND NOT m.is_removed
               LEFT JOIN buying_group.template_role tr ON tr.template_id = si.template_id AND tr.role_id = m.role_id
-             WHERE ids IS NULL OR g2.id = ANY (ids)
+             WHERE si_id IS NULL OR g2.solution_interest_id = si_id
              GROUP BY 1) c
      WHERE g.id = c.id AND g.role_counts IS DISTINCT FROM c.counts
 $$;
-COMMENT ON FUNCTION buying_group_internal.recount_roles(bigint[]) IS
-'Internal: counts the roles of the given buying groups (all when NULL) again from their members';
+COMMENT ON FUNCTION buying_group_internal.recount_roles(integer) IS
+'Internal: counts the roles of the buying groups of a solution interest (all when NULL) again from their members';
 
 -- Serialises the writers of buying groups by account: the given accounts'
 -- locks, taken in one global order (writers of the same account wait for each

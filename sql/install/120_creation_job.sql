@@ -98,9 +98,10 @@ BEGIN
                WHERE recompute.solution_interest IS NULL OR x.name = recompute.solution_interest
                ORDER BY x.id LOOP
         PERFORM buying_group_internal.lock_accounts(NULL);
+        -- the counts first, from the members as they are, so that the sync adds
+        -- its changes to counts that hold even if they had parted
+        PERFORM buying_group_internal.recount_roles(si.id);
         total := total + buying_group_internal.sync_members(si.id, si.template, NULL, NULL, si.update_existing);
-        PERFORM buying_group_internal.recount_roles(ARRAY(SELECT g.id FROM buying_group.bgroup g
-                                                          WHERE g.solution_interest_id = si.id));
         PERFORM buying_group_internal.refresh_groups(ARRAY(SELECT g.id FROM buying_group.bgroup g
                                                    WHERE g.solution_interest_id = si.id));
     END LOOP;

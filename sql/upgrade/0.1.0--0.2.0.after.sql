@@ -42,6 +42,6 @@ SELECT buying_group_internal.install_person_triggers(b.relation, b.relation)
 SELECT buying_group_internal.compile_persons();
 
 -- The role counts, from the members, onto the group rows; their old table goes
-SELECT buying_group_internal.recount_roles(NULL::bigint[]);
+SELECT buying_group_internal.recount_roles(NULL);
 ALTER EXTENSION buying_group DROP TABLE buying_group.bgroup_role;
 DROP TABLE buying_group.bgroup_role;

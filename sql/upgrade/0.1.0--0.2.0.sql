@@ -11,7 +11,6 @@ CREATE SCHEMA buying_group_internal;
 -- the membership sync is generated for the binding now (compile_persons, below)
 DROP FUNCTION buying_group.sync_execute(text, integer, text, text[], text[], boolean);
 -- role counts live on the group row now, written with its scores (refresh_groups)
-DROP FUNCTION buying_group.recount_roles(integer);
 DROP FUNCTION buying_group.count_roles(bigint[], integer[], integer[]);
 DROP FUNCTION buying_group.refresh_groups(bigint[], boolean, numeric[]);
 DO $move$
@@ -29,8 +28,8 @@ BEGIN
                     'require_no_groups', 'field_column', 'field_sql', 'require_draft_stage_model',
                     'stage_model_guard', 'stage_model_for_update', 'stage_model_error', 'stage_list',
                     'stage_by_name', 'stage_named', 'check_stage_model', 'load_stage_model',
-                    'solution_interest_guard', 'solution_interest_of', 
-                    'lock_accounts', 'events_guard', 'events_notify', 'audience_of',
+                    'solution_interest_guard', 'solution_interest_of',
+                    'recount_roles', 'lock_accounts', 'events_guard', 'events_notify', 'audience_of',
                     'sync_members', 'sync_persons', 'persons_truncated', 'persons_changed',
                     'install_person_triggers', 'group_for_update', 'require_source', 'activity_weight_guard',
                     'engagement_model_for_update', 'capped_points_transfn', 'capped_points_finalfn',
