@@ -192,8 +192,17 @@ SELECT buying_group.add_template_role('Stricter', 'Practitioner', conditions =>
 SELECT * FROM buying_group.simulate('Cloud', 'Stricter');
 SELECT count(*) AS groups_unchanged FROM buying_group.buying_groups WHERE template = 'Enterprise';
 
--- rebinding is refused once groups exist; deleting an interest with groups too
+-- rebinding is refused once groups exist, to another table or to other key
+-- or account columns of the same one (their members would be left behind);
+-- binding the same columns again is allowed; deleting an interest with groups is refused
 SELECT buying_group.bind_persons('crm.account', key => 'account_id', account => 'account_id');
+SELECT buying_group.bind_persons('crm.person', key => 'email', account => 'account_id');
+SELECT buying_group.bind_persons('crm.person', key => 'person_key', account => 'last_name');
+SELECT buying_group.bind_accounts('crm.account', key => 'account_name', name => 'account_name');
+SELECT buying_group.bind_accounts('crm.account', key => 'account_id', name => 'website');
+SELECT buying_group.bind_accounts('crm.account', key => 'account_id', name => 'account_name');
+SELECT buying_group.bind_persons('crm.person', key => 'person_key', account => 'account_id');
+SELECT count(*) AS problems FROM buying_group.verify_scores();
 SELECT buying_group.delete_solution_interest('Cloud');
 
 -- audiences with buying-group filters ("account has a matching buying group")

@@ -183,7 +183,7 @@ BEGIN
     IF EXISTS (SELECT FROM buying_group.bgroup) THEN
         RAISE EXCEPTION 'cannot rebind the % table: buying groups exist', what
             USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = 'Buying groups refer to the keys of the bound tables.';
+                  DETAIL = 'Buying groups refer to the keys of the bound tables: another table, key column or account column would leave them behind.';
     END IF;
 END
 $$;
@@ -197,8 +197,12 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM buying_group_internal.require_bindable(table_name, 'accounts');
-    IF EXISTS (SELECT FROM buying_group.binding WHERE kind = 'accounts' AND relation <> table_name) THEN
+    -- the groups' account keys come from the bound key column
+    IF EXISTS (SELECT FROM buying_group.binding b WHERE b.kind = 'accounts'
+                AND (b.relation <> table_name OR b.key_column <> bind_accounts.key)) THEN
         PERFORM buying_group_internal.require_no_groups('accounts');
+    END IF;
+    IF EXISTS (SELECT FROM buying_group.binding b WHERE b.kind = 'accounts' AND b.relation <> table_name) THEN
         DELETE FROM buying_group.field_map fm WHERE fm.kind = 'accounts';     -- they named the old table's columns
     END IF;
     INSERT INTO buying_group.binding AS b (kind, relation, key_column, name_column)
@@ -259,8 +263,13 @@ DECLARE
     old_table regclass := (SELECT b.relation FROM buying_group.binding b WHERE b.kind = 'persons');
 BEGIN
     PERFORM buying_group_internal.require_bindable(table_name, 'persons');
-    IF old_table <> table_name THEN
+    -- the members' keys and accounts come from the bound key and account columns
+    IF EXISTS (SELECT FROM buying_group.binding b WHERE b.kind = 'persons'
+                AND (b.relation <> table_name OR b.key_column <> bind_persons.key
+                     OR b.account_column <> bind_persons.account)) THEN
         PERFORM buying_group_internal.require_no_groups('persons');
+    END IF;
+    IF old_table <> table_name THEN
         DELETE FROM buying_group.field_map fm WHERE fm.kind = 'persons';     -- they named the old table's columns
     END IF;
     -- bound first, so that conditions naming person_engagement_score find its key
