@@ -159,7 +159,8 @@ SELECT account_key, problem, stored, expected FROM buying_group.verify_scores() 
 SELECT buying_group_internal.add_role_counts('{1,2}', '{2,2,1}', '{-1,-1,-2}');
 SELECT buying_group_internal.add_role_counts('{1,2}', '{2,3}', '{1,1}'),
        buying_group_internal.add_role_counts(NULL, '{3,1}', '{2,0}'),
-       buying_group_internal.add_role_counts('{0,2}', '{2}', '{-2}') = '{}' AS canonical;
+       buying_group_internal.add_role_counts('{0,2}', '{2}', '{-2}') = '{}' AS canonical,
+       buying_group_internal.role_counts_total('{1,NULL,3}') AS total;
 SELECT buying_group.recompute() IS NOT NULL AS recomputed;
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 -- counts at zero and a member leaving unseen: a change that would take a

@@ -1,7 +1,7 @@
 /*
  * role_counts.c
- *		add_role_counts(): the arithmetic of the role counts a buying group
- *		keeps on its row.
+ *		add_role_counts() and role_counts_total(): the arithmetic of the role
+ *		counts a buying group keeps on its row.
  *
  * A group's role_counts is an integer[] indexed by priority: element p says
  * how many members (not removed) hold the role of priority p in the group's
@@ -21,6 +21,7 @@
 #define MAX_POSITION 1000
 
 PG_FUNCTION_INFO_V1(bg_add_role_counts);
+PG_FUNCTION_INFO_V1(bg_role_counts_total);
 
 /* The elements of a one-dimensional int4 array (no NULL allowed unless nulls_ok). */
 static int
@@ -107,4 +108,29 @@ bg_add_role_counts(PG_FUNCTION_ARGS)
 	for (i = 0; i < size; i++)
 		out[i] = Int32GetDatum((int32) sum[i]);
 	PG_RETURN_ARRAYTYPE_P(construct_array(out, size, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+}
+
+/*
+ * SQL role_counts_total(counts integer[]) -> integer: the members the counts
+ * count (their sum; NULL elements count 0). STRICT. A function rather than a
+ * subquery over unnest(): the refresh statement names it three times, and a
+ * subquery would be three subplans to start on every call.
+ */
+Datum
+bg_role_counts_total(PG_FUNCTION_ARGS)
+{
+	Datum	   *counts;
+	bool	   *nulls;
+	int			n = int4_elements(PG_GETARG_ARRAYTYPE_P(0), "role counts", true, &counts, &nulls);
+	int64		total = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (!nulls[i])
+			total += DatumGetInt32(counts[i]);
+	if (total < PG_INT32_MIN || total > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("role counts add up to more than an integer holds")));
+	PG_RETURN_INT32((int32) total);
 }

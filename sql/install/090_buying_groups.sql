@@ -55,6 +55,14 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE CALLED ON NULL INPUT;
 COMMENT ON FUNCTION buying_group_internal.add_role_counts(integer[], integer[], integer[]) IS
 'Internal: role counts (indexed by role priority) with deltas added at positions';
 
+-- The members role counts count: their sum (role_counts.c).
+CREATE FUNCTION buying_group_internal.role_counts_total(counts integer[])
+RETURNS integer
+AS 'MODULE_PATHNAME', 'bg_role_counts_total'
+LANGUAGE C IMMUTABLE PARALLEL SAFE STRICT;
+COMMENT ON FUNCTION buying_group_internal.role_counts_total(integer[]) IS
+'Internal: how many members role counts count (their sum)';
+
 -- The completeness of a group from its role counts (completeness.c).
 CREATE FUNCTION buying_group_internal.counts_completeness(template text, role_counts integer[])
 RETURNS numeric

@@ -125,8 +125,7 @@ BEGIN
                g2.member_count AS old_members, g2.engagement AS old_engagement, g2.sales_ready AS old_sales_ready,
                CASE WHEN nc.counts IS NOT NULL
                     THEN coalesce(buying_group_internal.counts_completeness(t.name, nc.counts), 0) END AS completeness,
-               CASE WHEN nc.counts IS NOT NULL
-                    THEN (SELECT coalesce(sum(n), 0) FROM unnest(nc.counts) n)::integer END AS members
+               buying_group_internal.role_counts_total(nc.counts) AS members
           FROM given gv
           JOIN buying_group.bgroup g2 ON g2.id = gv.id
           JOIN buying_group.solution_interest si2 ON si2.id = g2.solution_interest_id
