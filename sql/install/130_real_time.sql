@@ -156,9 +156,9 @@ COMMENT ON FUNCTION buying_group_internal.sync_members_source(text, buying_group
 
 -- Generates the membership sync functions sync_members and sync_members_few
 -- for the persons binding as it is now (or, with none, ones that do it on
--- their first call). Called when the persons table is bound, renamed or
--- moved, by the install and update scripts, and by the functions themselves
--- when the name they hold no longer leads to the bound table.
+-- their first call). Called when the persons table is bound, by the install
+-- and update scripts, and by the functions themselves when the name they hold
+-- no longer leads to the bound table (renamed, moved to another schema).
 CREATE FUNCTION buying_group_internal.compile_persons()
 RETURNS void
 LANGUAGE plpgsql

@@ -113,10 +113,9 @@ END
 $$;
 COMMENT ON FUNCTION buying_group_internal.any_rows(oid[]) IS 'Internal: whether any of the tables holds a row of its own';
 
--- ddl_command_end: after a command that changed a bound table, a trigger or
--- a schema, the bindings and the role conditions must still fit (else the
--- command is refused), the persons triggers must stay, and the membership
--- sync follows the persons table's name. A partition made or attached
+-- ddl_command_end: after a command that changed a bound table or a trigger,
+-- the bindings and the role conditions must still fit (else the command is
+-- refused), and the persons triggers must stay. A partition made or attached
 -- gets the triggers, a table detached loses them, and the groups follow the
 -- persons they brought or took; a rewrite of the persons table is followed
 -- by recompute().
@@ -151,10 +150,6 @@ BEGIN
     END IF;
     IF tree && touched THEN
         PERFORM buying_group_internal.require_conditions_fit((buying_group_internal.bound('persons')).relation, 'alter');
-    END IF;
-    -- the membership sync names the table: renamed or moved, it is generated again
-    IF tree[1] = ANY (touched) OR TG_TAG = 'ALTER SCHEMA' THEN
-        PERFORM buying_group_internal.compile_persons();
     END IF;
     IF TG_TAG IN ('CREATE TRIGGER', 'ALTER TRIGGER') THEN
         PERFORM buying_group_internal.require_person_triggers(tree, false);
@@ -218,7 +213,7 @@ COMMENT ON FUNCTION buying_group_internal.bound_objects_dropped() IS
 CREATE EVENT TRIGGER buying_group_table_rewrite ON table_rewrite
     EXECUTE FUNCTION buying_group_internal.bound_table_rewritten();
 CREATE EVENT TRIGGER buying_group_ddl_command_end ON ddl_command_end
-    WHEN TAG IN ('ALTER TABLE', 'CREATE TABLE', 'CREATE TRIGGER', 'ALTER TRIGGER', 'ALTER SCHEMA')
+    WHEN TAG IN ('ALTER TABLE', 'CREATE TABLE', 'CREATE TRIGGER', 'ALTER TRIGGER')
     EXECUTE FUNCTION buying_group_internal.bound_tables_altered();
 CREATE EVENT TRIGGER buying_group_sql_drop ON sql_drop WHEN TAG IN ('DROP TRIGGER', 'ALTER TABLE', 'DROP TABLE')
     EXECUTE FUNCTION buying_group_internal.bound_objects_dropped();
