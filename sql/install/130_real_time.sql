@@ -63,8 +63,8 @@ DECLARE
     delta_counts integer[];
 BEGIN
     -- the statement names the bound table: when that name no longer leads to it
-    -- (renamed by a command no event trigger sees, another table made under the
-    -- old name, another table bound), the function is generated again first
+    -- (the table or its schema renamed, another table made under the old name,
+    -- another table bound), the function is generated again first
     IF pg_catalog.to_regclass(%7$L)::pg_catalog.oid
        IS DISTINCT FROM (SELECT b.relation::pg_catalog.oid FROM buying_group.binding b WHERE b.kind = 'persons') THEN
         %8$s
