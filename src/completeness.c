@@ -23,13 +23,12 @@
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
-#include "catalog/pg_type.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
+#include "role_counts.h"
 #include "template.h"
 
 /*
@@ -396,16 +395,11 @@ Datum
 bg_counts_completeness(PG_FUNCTION_ARGS)
 {
 	text	   *name = PG_GETARG_TEXT_PP(0);
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
 	ArrayCounts ac;
 	Numeric		result;
 
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("role counts must be a one-dimensional array")));
+	ac.n = int4_elements(PG_GETARG_ARRAYTYPE_P(1), "role counts", true, &ac.counts, &ac.nulls);
 	ac.tmpl = template_get(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
-	deconstruct_array(arr, INT4OID, sizeof(int32), true, TYPALIGN_INT, &ac.counts, &ac.nulls, &ac.n);
 	result = completeness_of(ac.tmpl, array_assigned, &ac);
 	if (result == NULL)
 		PG_RETURN_NULL();

@@ -5,17 +5,18 @@
  *
  * A group's role_counts is an integer[] indexed by priority: element p says
  * how many members (not removed) hold the role of priority p in the group's
- * template (live, so frozen). Writers of memberships add their deltas to it
- * in the statement that changes the members, and the scores are computed
- * from it (counts_completeness() in completeness.c), so they cost the
- * template's roles, not the group's members. The canonical form has no NULL
+ * template (live, so frozen). refresh_groups() adds the deltas of a change
+ * to it in the same UPDATE that recomputes the group's scores from it
+ * (counts_completeness() in completeness.c), so they cost the template's
+ * roles, not the group's members. The canonical form has no NULL
  * and no trailing zero, so that a recount compares equal to what was kept.
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
-#include "utils/array.h"
+
+#include "role_counts.h"
 
 /* More priorities than a template can have roles: a bad position, not a big array. */
 #define MAX_POSITION 1000
@@ -24,7 +25,7 @@ PG_FUNCTION_INFO_V1(bg_add_role_counts);
 PG_FUNCTION_INFO_V1(bg_role_counts_total);
 
 /* The elements of a one-dimensional int4 array (no NULL allowed unless nulls_ok). */
-static int
+int
 int4_elements(ArrayType *arr, const char *what, bool nulls_ok, Datum **values, bool **nulls)
 {
 	int			n;

@@ -195,14 +195,15 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    bound_before buying_group.binding := (SELECT b FROM buying_group.binding b WHERE b.kind = 'accounts');
 BEGIN
     PERFORM buying_group_internal.require_bindable(table_name, 'accounts');
     -- the groups' account keys come from the bound key column
-    IF EXISTS (SELECT FROM buying_group.binding b WHERE b.kind = 'accounts'
-                AND (b.relation <> table_name OR b.key_column <> bind_accounts.key)) THEN
+    IF bound_before.relation <> table_name OR bound_before.key_column <> key THEN
         PERFORM buying_group_internal.require_no_groups('accounts');
     END IF;
-    IF EXISTS (SELECT FROM buying_group.binding b WHERE b.kind = 'accounts' AND b.relation <> table_name) THEN
+    IF bound_before.relation <> table_name THEN
         DELETE FROM buying_group.field_map fm WHERE fm.kind = 'accounts';     -- they named the old table's columns
     END IF;
     INSERT INTO buying_group.binding AS b (kind, relation, key_column, name_column)
@@ -260,16 +261,14 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    old_table regclass := (SELECT b.relation FROM buying_group.binding b WHERE b.kind = 'persons');
+    bound_before buying_group.binding := (SELECT b FROM buying_group.binding b WHERE b.kind = 'persons');
 BEGIN
     PERFORM buying_group_internal.require_bindable(table_name, 'persons');
     -- the members' keys and accounts come from the bound key and account columns
-    IF EXISTS (SELECT FROM buying_group.binding b WHERE b.kind = 'persons'
-                AND (b.relation <> table_name OR b.key_column <> bind_persons.key
-                     OR b.account_column <> bind_persons.account)) THEN
+    IF bound_before.relation <> table_name OR bound_before.key_column <> key OR bound_before.account_column <> account THEN
         PERFORM buying_group_internal.require_no_groups('persons');
     END IF;
-    IF old_table <> table_name THEN
+    IF bound_before.relation <> table_name THEN
         DELETE FROM buying_group.field_map fm WHERE fm.kind = 'persons';     -- they named the old table's columns
     END IF;
     -- bound first, so that conditions naming person_engagement_score find its key
@@ -281,7 +280,7 @@ BEGIN
            account_column = EXCLUDED.account_column, bound_at = pg_catalog.now();
     PERFORM buying_group_internal.require_conditions_fit(table_name, 'bind');
     PERFORM buying_group_internal.compile_persons();
-    PERFORM buying_group_internal.install_person_triggers(table_name, old_table);
+    PERFORM buying_group_internal.install_person_triggers(table_name, bound_before.relation);
 END
 $$;
 COMMENT ON FUNCTION buying_group.bind_persons(regclass, text, text) IS

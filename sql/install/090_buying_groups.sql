@@ -22,8 +22,8 @@ CREATE TABLE buying_group.bgroup (
 CREATE INDEX ON buying_group.bgroup (account_key);
 ALTER SEQUENCE buying_group.bgroup_id_seq OWNED BY buying_group.bgroup.id;
 COMMENT ON TABLE buying_group.bgroup IS 'Buying groups: one per account and solution interest';
--- kept by every writer of memberships in the same statement: a group's
--- scores then cost its roles, not its members, however large the account
+-- kept by refresh_groups in the UPDATE that recomputes the scores from it: a
+-- group's scores then cost its roles, not its members, however large the account
 COMMENT ON COLUMN buying_group.bgroup.role_counts IS
 'Members (not removed) per role: element p counts the role of priority p in the template; the scores are computed from it';
 SELECT pg_catalog.pg_extension_config_dump('buying_group.bgroup', '');
@@ -43,9 +43,6 @@ CREATE INDEX ON buying_group.bmember (person_key);
 COMMENT ON TABLE buying_group.bmember IS 'Members of buying groups: one role per person and group; removal is soft';
 SELECT pg_catalog.pg_extension_config_dump('buying_group.bmember', '');
 
--- How many members (not removed) hold each role of a group, kept by every
--- writer of memberships in the same statement: a group's scores then cost
--- its roles, not its members, however large the account.
 -- Adds deltas to role counts (role_counts.c): counts[positions[i]] +=
 -- deltas[i], in canonical form; raises if a count would go below zero.
 CREATE FUNCTION buying_group_internal.add_role_counts(counts integer[], positions integer[], deltas integer[])

@@ -16,9 +16,9 @@
 -- The membership sync of a solution interest's groups, as the source of a
 -- function for the bound persons table: brings the system memberships of the
 -- groups (those of the given accounts and persons, or all, when NULL) in line
--- with the persons and the template, in one statement that also keeps the
--- role counts and logs the events, then refreshes the changed groups' scores;
--- returns how many memberships changed. With follow_attributes false only
+-- with the persons and the template, in one statement that also logs the
+-- events, then hands the changed groups and their role-count deltas to
+-- refresh_groups; returns how many memberships changed. With follow_attributes false only
 -- persons who left are taken out. The statement names the bound table and
 -- columns, so it is generated once per binding (compile_persons) and then
 -- runs as static SQL with its plans kept for the session. Function "few" is
