@@ -114,3 +114,48 @@ SELECT poke(person_key), buying_group.match_role('Field Sales', p) AS sales,
        buying_group.match_role('Titles', p) AS titles,
        buying_group.explain_match('Titles', p)->>'role' AS explained
   FROM person p ORDER BY 1;
+
+-- Leaf results are remembered per distinct value of a text column
+-- (rule_memo.c). On values that repeat, values that never repeat (the memo
+-- gives up on such a column after 16,384 lookups), more distinct values than
+-- it keeps (65,536), long values stored compressed (never remembered) and
+-- NULLs, match_role agrees on every row with the SQL the same rules compile to.
+CREATE TABLE memo_person (id integer, title text, email text);
+INSERT INTO memo_person
+SELECT i,
+       CASE WHEN i % 97 = 0 THEN NULL
+            WHEN i <= 20000 THEN (ARRAY['VP Sales', ' cto ', 'IT Manager', 'Engineer', 'Director of IT', 'intern'])[1 + i % 6]
+            WHEN i % 3 = 0 THEN (ARRAY['VP Sales', ' CTO', 'it manager '])[1 + i % 9 / 3]
+            WHEN i % 1000 = 1 THEN repeat('manager ', 1000) || i
+            ELSE 'Engineer ' || i || CASE WHEN i % 2 = 0 THEN ' Manager' ELSE '' END END,
+       'user' || i || CASE WHEN i % 5 = 0 THEN '@gmail.com' ELSE '@corp.example' END
+  FROM generate_series(1, 120000) i;
+SELECT count(DISTINCT title) > 65536 AS more_than_kept,
+       count(*) FILTER (WHERE pg_column_compression(title) IS NOT NULL) AS compressed
+  FROM memo_person;
+SELECT buying_group.create_template('Memo') > 0 AS created;
+SELECT buying_group.add_template_role('Memo', 'Decision Maker', conditions =>
+    '{"any": [{"attr": "title", "op": "eq", "value": "cto"}, {"attr": "title", "op": "starts_with", "value": "vp"}]}');
+SELECT buying_group.add_template_role('Memo', 'Champion', conditions =>
+    '{"all": [{"attr": "title", "op": "contains", "value": "manager"}, {"not": {"attr": "email", "op": "ends_with", "value": "@gmail.com"}}]}');
+SELECT buying_group.add_template_role('Memo', 'Practitioner', conditions =>
+    '{"any": [{"attr": "title", "op": "contains", "value": "engineer"}, {"attr": "title", "op": "is_empty"}]}');
+SELECT buying_group.add_template_role('Memo', 'Other', conditions =>
+    '{"attr": "email", "op": "contains", "value": "7"}');
+DO $$
+DECLARE
+    reference text;
+    differ bigint;
+BEGIN
+    SELECT 'CASE ' || string_agg(format('WHEN %s THEN %L', buying_group.rule_to_sql(tr.conditions, 'memo_person', 'p'), tr.role),
+                                 ' ' ORDER BY tr.priority) || ' END'
+      INTO reference
+      FROM buying_group.template_roles tr WHERE tr.template = 'Memo';
+    EXECUTE format('SELECT count(*) FROM memo_person p WHERE buying_group.match_role(''Memo'', p) IS DISTINCT FROM %s',
+                   reference) INTO differ;
+    RAISE NOTICE 'persons whose role differs from the compiled SQL: %', differ;
+END
+$$;
+SELECT buying_group.match_role('Memo', p) AS role, count(*) FROM memo_person p GROUP BY 1 ORDER BY 1;
+DROP TABLE memo_person;
+SELECT buying_group.delete_template('Memo');

@@ -10,7 +10,9 @@
  *                              resolved to columns, constants converted to the
  *                              column's type.
  *   3. eval    (rule_eval.c)   RuleBinding x row -> bool, per row, allocation-free
- *                              on the common paths.
+ *                              on the common paths; the leaves on a text column
+ *                              answer from a memo of their results per distinct
+ *                              value (rule_memo.c).
  */
 #ifndef BUYING_GROUP_RULE_H
 #define BUYING_GROUP_RULE_H
@@ -175,6 +177,7 @@ typedef struct AttrSlot
 	struct TitleKey *title;		/* title_like: key of the value, once per row */
 	bool		engagement_done;	/* engagement: looked up for this row */
 	Datum		engagement_value;
+	struct SlotMemo *memo;		/* leaf results per value (rule_memo.c); NULL: none */
 	bool		json_num_done;	/* VK_JSON_PATH: numeric view of the text */
 	bool		json_num_ok;
 	Datum		json_num;		/* a numeric */
@@ -194,6 +197,7 @@ typedef struct BoundLeaf
 	int			slot;			/* index into RuleBinding.slots */
 	bool		typed;			/* compare typed values, not folded text */
 	BoundConst *consts;			/* parallel to RuleNode.consts when typed */
+	int			memo_bit;		/* its bit in the slot's memo; -1: evaluated directly */
 } BoundLeaf;
 
 /*
@@ -267,10 +271,15 @@ extern BoundRule *rule_bind(RuleBinding *binding, Rule *rule, bool allow_group_f
 extern void engagement_slot_bind(AttrSlot *slot, TupleDesc tupdesc, const char *path, MemoryContext cxt);
 extern Datum engagement_lookup(AttrSlot *slot, Datum key, MemoryContext cxt);
 
+/* rule_memo.c */
+extern void rule_memo_register(BoundRule *brule, int node);
+extern bool rule_memo_leaf(BoundRule *brule, int node, bool *result);
+
 /* rule_eval.c */
 extern void rule_binding_set_row(RuleBinding *binding, HeapTupleHeader row);
 extern bool rule_eval(BoundRule *brule);
 extern bool rule_eval_node(BoundRule *brule, int node);
+extern bool rule_eval_leaf(BoundRule *brule, int node);
 extern bool rule_attr_value_text(BoundRule *brule, int node, StringInfo out);
 extern double rule_title_score(BoundRule *brule, int node);
 

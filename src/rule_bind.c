@@ -399,7 +399,10 @@ rule_bind(RuleBinding *b, Rule *rule, bool allow_group_filters)
 	for (i = 0; i < rule->nnodes; i++)
 	{
 		if (rule->nodes[i].kind == RN_LEAF)
+		{
 			bind_leaf(b, &rule->nodes[i], &br->leaves[i]);
+			rule_memo_register(br, i);
+		}
 		else if (rule->nodes[i].kind == RN_GROUP && !allow_group_filters)
 			rule_invalid(rule->nodes[i].path,
 						 "Use buying-group filters in account audiences (buying_group.create_audience).",

@@ -8,6 +8,8 @@
  * integers, floats, dates and timestamps are compared without allocating.
  * The rarer paths (numeric columns, non-ASCII text, jsonb paths, titles,
  * text forms of other types) allocate in a scratch context reset per row.
+ * Leaves on text columns first ask their column's memo (rule_memo.c), which
+ * evaluates them here once per distinct value.
  *
  * NULL semantics (SPEC section 3): is_empty is true for NULL or blank text;
  * every other operator, negated ones included, is false on NULL.
@@ -348,9 +350,9 @@ text_const_matches(RuleBinding *b, AttrSlot *slot, RuleNode *leaf, const RuleCon
 	return false;
 }
 
-/* Evaluates a leaf on the current row. */
-static bool
-eval_leaf(BoundRule *br, int idx)
+/* Evaluates a leaf on the current row, without its memo. */
+bool
+rule_eval_leaf(BoundRule *br, int idx)
 {
 	RuleNode   *leaf = &br->rule->nodes[idx];
 	BoundLeaf  *bl = &br->leaves[idx];
@@ -411,7 +413,13 @@ rule_eval_node(BoundRule *br, int idx)
 	switch (node->kind)
 	{
 		case RN_LEAF:
-			return eval_leaf(br, idx);
+			{
+				bool		result;
+
+				if (rule_memo_leaf(br, idx, &result))
+					return result;
+				return rule_eval_leaf(br, idx);
+			}
 		case RN_NOT:
 			return !rule_eval_node(br, node->children[0]);
 		case RN_ALL:

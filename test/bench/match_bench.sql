@@ -6,6 +6,8 @@
 --   floors  count(*); GROUP BY a constant; count(p) (forms the whole-row
 --           record, as every match_role(..., p) call must);
 --   (a)     buying_group.match_role('Bench', p), grouped by role;
+--   (a2)    the same grouped by account, against the floor of a GROUP BY
+--           account_key alone (the shape of the creation job's scan);
 --   (b)     the same 6 roles hand-written as CASE WHEN ... ILIKE ... END;
 --   (b2)    a tuned variant of (b): each attribute lower()ed once per row,
 --           then LIKE and = (not a SPEC baseline; shows what ILIKE costs);
@@ -274,6 +276,10 @@ INSERT INTO match_bench.query VALUES
      'SELECT match_bench.case_role(p) AS role, count(*) FROM match_bench.person p GROUP BY 1'),
     ('(b2) CASE ... LIKE, lower() once per row', 6, false,
      'SELECT role, count(*) FROM match_bench.person_case_lower GROUP BY 1'),
+    ('floor: GROUP BY account_key', 8, false,
+     'SELECT p.account_key::text, count(*) FROM match_bench.person p GROUP BY 1'),
+    ('(a2) match_role per account', 9, false,
+     'SELECT p.account_key::text, count(buying_group.match_role(''Bench'', p)) FROM match_bench.person p GROUP BY 1'),
     ('(c) PL/pgSQL interpreter', 7, true,
      'SELECT match_bench.plpg_match_role(r.roles, to_jsonb(p)) AS role, count(*) '
      'FROM match_bench.person p CROSS JOIN match_bench.bench_roles r GROUP BY 1');
@@ -414,6 +420,14 @@ SELECT a.jit,
   LEFT JOIN med b2 ON b2.jit = a.jit AND b2.label = '(b2) CASE ... LIKE, lower() once per row'
   LEFT JOIN med c ON c.label = '(c) PL/pgSQL interpreter'
  WHERE a.label = '(a) match_role'
+ ORDER BY a.jit;
+
+\echo == match_role per account against the GROUP BY account_key floor (issue goal <= 1.5)
+SELECT a.jit, round((a.median_ms / f.median_ms)::numeric, 2) AS match_role_per_account_over_floor,
+       CASE WHEN a.median_ms <= 1.5 * f.median_ms THEN 'met' ELSE 'NOT met' END AS "goal <= 1.5"
+  FROM med a
+  JOIN med f ON f.jit = a.jit AND f.label = 'floor: GROUP BY account_key'
+ WHERE a.label = '(a2) match_role per account'
  ORDER BY a.jit;
 
 SELECT current_setting('server_version') AS server_version,
