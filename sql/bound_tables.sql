@@ -17,9 +17,27 @@ CREATE TABLE crm.person (person_key text, account_key text NOT NULL, job_title t
 CREATE TABLE crm.person_a PARTITION OF crm.person FOR VALUES IN ('A');
 CREATE TABLE crm.person_b PARTITION OF crm.person FOR VALUES IN ('B');
 INSERT INTO crm.account VALUES ('A', 'Acme'), ('B', 'Beta'), ('C', 'Gamma'), ('D', 'Delta');
+-- a key must name one row: NOT NULL, and unique through a primary key or a
+-- unique constraint or index on it alone (persons: or on it and the account
+-- column, as crm.person has, partitioned by account); indexes that do not
+-- make it unique at every moment do not count
+CREATE TABLE crm.loose (id integer, label text, account_key text);
+SELECT buying_group.bind_accounts('crm.loose', 'id', 'label');
+ALTER TABLE crm.loose ALTER COLUMN id SET NOT NULL;
+SELECT buying_group.bind_accounts('crm.loose', 'id', 'label');
+CREATE UNIQUE INDEX loose_partial ON crm.loose (id) WHERE id > 0;
+ALTER TABLE crm.loose ADD CONSTRAINT loose_deferred UNIQUE (id) DEFERRABLE INITIALLY DEFERRED;
+CREATE UNIQUE INDEX loose_expression ON crm.loose ((id + 0));
+ALTER TABLE crm.loose ADD CONSTRAINT loose_pair UNIQUE (label, id);
+SELECT buying_group.bind_accounts('crm.loose', 'id', 'label');
+SELECT buying_group.bind_persons('crm.loose', 'id', 'account_key');
+SELECT buying_group.bind_persons('crm.loose', 'id', 'label');
+CREATE UNIQUE INDEX loose_id ON crm.loose (id);
+SELECT buying_group.bind_accounts('crm.loose', 'id', 'label');
 INSERT INTO crm.person VALUES ('a1', 'A', 'CTO', 'vp'), ('b1', 'B', 'Engineer', NULL);
 SELECT buying_group.bind_accounts('crm.account', 'account_key', 'account_name');
 SELECT buying_group.bind_persons('crm.person', 'person_key', 'account_key');
+DROP TABLE crm.loose;
 SELECT buying_group.create_template('T');
 SELECT buying_group.add_template_role('T', 'Decision Maker', conditions => '{"attr": "seniority", "op": "eq", "value": "VP"}');
 SELECT buying_group.add_template_role('T', 'Practitioner', conditions => '{"attr": "job_title", "op": "contains", "value": "engineer"}');
@@ -136,6 +154,28 @@ DROP TABLE crm.person_decoy, crm.person;
 DROP FUNCTION crm.injected();
 ALTER TABLE crm.people RENAME TO person;
 RESET ROLE;
+
+-- what keeps a bound key NOT NULL and unique stays: its last unique index or
+-- constraint cannot be dropped, nor its NOT NULL
+SET ROLE bg_crm_owner;
+ALTER TABLE crm.person DROP CONSTRAINT person_pkey;
+CREATE UNIQUE INDEX account_key_again ON crm.account (account_key);
+ALTER TABLE crm.account DROP CONSTRAINT account_pkey;
+DROP INDEX crm.account_key_again;
+ALTER TABLE crm.account ALTER COLUMN account_key DROP NOT NULL;
+ALTER TABLE crm.account ADD PRIMARY KEY (account_key);
+DROP INDEX crm.account_key_again;
+-- a person key unique within its account: the same key in two accounts is two
+-- persons, one in each account's group
+INSERT INTO crm.person VALUES ('a1', 'B', 'Chief of Staff', 'VP');
+RESET ROLE;
+SELECT account_key, person_key, role FROM buying_group.members WHERE person_key = 'a1' ORDER BY 1;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+SET ROLE bg_crm_owner;
+DELETE FROM crm.person WHERE person_key = 'a1' AND account_key = 'B';
+RESET ROLE;
+SELECT account_key, person_key, role, is_removed FROM buying_group.members WHERE person_key = 'a1' ORDER BY 1;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
 
 -- a table of another database's user, unrelated to any binding, is not touched
 CREATE TABLE public.unrelated (a int);

@@ -134,8 +134,13 @@ SELECT buying_group.run_maintenance() AS maintenance, buying_group.recompute() A
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 SELECT buying_group.recompute('Nope');
 
--- a person without a key is nobody's member, on every path
+-- a persons key that could be NULL is refused; but a table bound before keys
+-- were checked (made so here with the event triggers off) may hold persons
+-- without a key: they are nobody's member, on every path
 ALTER TABLE crm.person DROP CONSTRAINT person_pkey, ALTER COLUMN person_key DROP NOT NULL;
+SET session_replication_role = replica;
+ALTER TABLE crm.person DROP CONSTRAINT person_pkey, ALTER COLUMN person_key DROP NOT NULL;
+RESET session_replication_role;
 INSERT INTO crm.person VALUES (NULL, 'A', 'CIO', 'C-Level');
 SELECT buying_group.create_solution_interest('Late', 'RT') > 0 AS created;
 SELECT buying_group.create_buying_groups('Late', 'A and B');
@@ -143,6 +148,8 @@ SELECT count(*) FILTER (WHERE person_key IS NULL) AS null_members, count(*) AS m
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 SELECT buying_group.recompute();
 SELECT account_key, current_members, simulated_members FROM buying_group.simulate('Late', 'RT');
+DELETE FROM crm.person WHERE person_key IS NULL;
+ALTER TABLE crm.person ADD PRIMARY KEY (person_key);
 
 -- a bulk statement over more than 1,000 accounts takes one exclusive lock instead of one per account
 INSERT INTO crm.person SELECT 'bulk' || i, CASE WHEN i = 1 THEN 'A' ELSE 'X' || i END, 'Engineer', NULL

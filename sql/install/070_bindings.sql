@@ -189,6 +189,64 @@ END
 $$;
 COMMENT ON FUNCTION buying_group_internal.require_no_groups(text) IS 'Internal: raises if buying groups exist';
 
+-- Whether a unique index makes the column unique: on it alone or, when
+-- other is given, on it and other (in either order). Only an index that
+-- counts does: valid, checked at once (not deferred), on plain columns,
+-- without a predicate.
+CREATE FUNCTION buying_group_internal.is_unique_key(tbl regclass, col name, other name)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT EXISTS (SELECT FROM pg_catalog.pg_index i
+                    WHERE i.indrelid = tbl AND i.indisunique AND i.indisvalid AND i.indimmediate
+                      AND i.indpred IS NULL AND i.indexprs IS NULL
+                      AND ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(attnum, n)
+                                  JOIN pg_catalog.pg_attribute a ON a.attrelid = tbl AND a.attnum = k.attnum
+                                 WHERE k.n <= i.indnkeyatts ORDER BY 1)
+                          IN (ARRAY[col::text], ARRAY(SELECT c FROM unnest(ARRAY[col::text, other::text]) c ORDER BY 1)))
+$$;
+COMMENT ON FUNCTION buying_group_internal.is_unique_key(regclass, name, name) IS
+'Internal: whether a unique index makes the column unique, alone or with the other column';
+
+-- Raises unless the key column of an accounts or persons table names one row
+-- (doing: 'bind', or 'alter' when DDL changed the bound table): NOT NULL,
+-- and unique through a primary key or unique constraint (or index) on it
+-- alone or, for persons, on it and the account column, which is what a
+-- table partitioned by account can have.
+CREATE FUNCTION buying_group_internal.require_key(tbl regclass, col name, account_col name, what text, doing text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    failing text := CASE doing WHEN 'bind' THEN 'cannot bind the ' || what || ' table'
+                               ELSE 'cannot change the bound ' || what || ' table' END;
+    one text := CASE what WHEN 'accounts' THEN 'An account' ELSE 'A person' END;
+BEGIN
+    IF NOT (SELECT a.attnotnull FROM pg_catalog.pg_attribute a
+             WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION '%: key column "%" of % allows NULL', failing, col, tbl
+            USING ERRCODE = 'invalid_table_definition',
+                  DETAIL = one || ' without a key would be left out of every buying group without a word.',
+                  HINT = format('Make the column NOT NULL: ALTER TABLE %s ALTER COLUMN %I SET NOT NULL;', tbl, col);
+    END IF;
+    IF NOT buying_group_internal.is_unique_key(tbl, col, account_col) THEN
+        RAISE EXCEPTION '%: key column "%" of % is not unique', failing, col, tbl
+            USING ERRCODE = 'invalid_table_definition',
+                  DETAIL = CASE what WHEN 'accounts'
+                               THEN 'Accounts sharing a key would share one buying group.'
+                               ELSE 'Persons sharing a key would be counted as one, and their groups would never settle.' END,
+                  HINT = format('Give it a primary key or a unique constraint: ALTER TABLE %s ADD PRIMARY KEY (%I);%s', tbl, col,
+                                CASE WHEN account_col IS NOT NULL
+                                     THEN format(' a table partitioned by account may have UNIQUE (%I, %I) instead.', col, account_col)
+                                     ELSE '' END);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION buying_group_internal.require_key(regclass, name, name, text, text) IS
+'Internal: raises unless the key column of an accounts or persons table is NOT NULL and unique';
+
 CREATE FUNCTION buying_group.bind_accounts(table_name regclass, key text, name text)
 RETURNS void
 LANGUAGE plpgsql
@@ -212,6 +270,7 @@ BEGIN
     ON CONFLICT (kind) DO UPDATE
        SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
            name_column = EXCLUDED.name_column, bound_at = pg_catalog.now();
+    PERFORM buying_group_internal.require_key(table_name, key, NULL, 'accounts', 'bind');
     -- the audiences read the table bound now
     PERFORM buying_group_internal.make_audience_view(a.name) FROM buying_group.audience a ORDER BY a.id;
 END
@@ -278,6 +337,7 @@ BEGIN
     ON CONFLICT (kind) DO UPDATE
        SET relation = EXCLUDED.relation, key_column = EXCLUDED.key_column,
            account_column = EXCLUDED.account_column, bound_at = pg_catalog.now();
+    PERFORM buying_group_internal.require_key(table_name, key, account, 'persons', 'bind');
     PERFORM buying_group_internal.require_conditions_fit(table_name, 'bind');
     PERFORM buying_group_internal.compile_persons();
     PERFORM buying_group_internal.install_person_triggers(table_name, bound_before.relation);

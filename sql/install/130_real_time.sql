@@ -288,6 +288,10 @@ DECLARE
     rel regclass;
     t text;
 BEGIN
+    -- the new table's first: dropping the old ones checks that the bound table has its own
+    FOR rel IN SELECT new_table UNION SELECT x.relid FROM pg_catalog.pg_partition_tree(new_table) x LOOP
+        PERFORM buying_group_internal.person_triggers_on(rel);
+    END LOOP;
     IF old_table IS DISTINCT FROM new_table AND old_table IS NOT NULL THEN
         FOR rel IN SELECT old_table UNION SELECT x.relid FROM pg_catalog.pg_partition_tree(old_table) x LOOP
             CONTINUE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = rel);
@@ -297,9 +301,6 @@ BEGIN
             END LOOP;
         END LOOP;
     END IF;
-    FOR rel IN SELECT new_table UNION SELECT x.relid FROM pg_catalog.pg_partition_tree(new_table) x LOOP
-        PERFORM buying_group_internal.person_triggers_on(rel);
-    END LOOP;
 END
 $$;
 COMMENT ON FUNCTION buying_group_internal.install_person_triggers(regclass, regclass) IS

@@ -144,12 +144,16 @@ BEGIN
                  WHERE b.kind <> 'persons' AND b.relation = ANY (touched) ORDER BY 1 LOOP
         PERFORM buying_group_internal.bound(kind);
     END LOOP;
+    PERFORM buying_group_internal.require_key(b.relation, b.key_column, NULL, 'accounts', 'alter')
+       FROM buying_group.binding b WHERE b.kind = 'accounts' AND b.relation = ANY (touched);
     tree := buying_group_internal.persons_tree();
     IF cardinality(tree) = 0 THEN
         RETURN;
     END IF;
     IF tree && touched THEN
         PERFORM buying_group_internal.require_conditions_fit((buying_group_internal.bound('persons')).relation, 'alter');
+        PERFORM buying_group_internal.require_key(b.relation, b.key_column, b.account_column, 'persons', 'alter')
+           FROM buying_group.binding b WHERE b.kind = 'persons';
     END IF;
     IF TG_TAG IN ('CREATE TRIGGER', 'ALTER TRIGGER') THEN
         PERFORM buying_group_internal.require_person_triggers(tree, false);
@@ -182,8 +186,9 @@ $$;
 COMMENT ON FUNCTION buying_group_internal.bound_tables_altered() IS
 'Internal: event trigger (ddl_command_end): refuses DDL that breaks a binding, a role condition or the persons triggers; follows partitions made, attached and detached; recomputes after a rewrite';
 
--- sql_drop: the persons triggers cannot be dropped from the bound table or
--- its partitions; a dropped partition takes its persons out of their groups.
+-- sql_drop: the unique index or constraint of a bound key, and the persons
+-- triggers of the bound table or its partitions, cannot be dropped; a
+-- dropped partition takes its persons out of their groups.
 CREATE FUNCTION buying_group_internal.bound_objects_dropped()
 RETURNS event_trigger
 LANGUAGE plpgsql
@@ -193,6 +198,15 @@ AS $$
 DECLARE
     tree oid[] := buying_group_internal.persons_tree();
 BEGIN
+    -- an index is in its table's schema (the table itself is gone from the catalog by now)
+    PERFORM buying_group_internal.require_key(b.relation, b.key_column, b.account_column, b.kind, 'alter')
+       FROM buying_group.binding b
+       JOIN pg_catalog.pg_class c ON c.oid = b.relation
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE b.kind IN ('accounts', 'persons')
+        AND EXISTS (SELECT FROM pg_catalog.pg_event_trigger_dropped_objects() d
+                     WHERE d.object_type IN ('index', 'table constraint') AND d.schema_name = n.nspname)
+      ORDER BY b.kind;
     IF cardinality(tree) = 0 THEN
         RETURN;
     END IF;
@@ -208,12 +222,12 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION buying_group_internal.bound_objects_dropped() IS
-'Internal: event trigger (sql_drop): refuses dropping the persons triggers of the bound table; a dropped partition''s persons leave their groups';
+'Internal: event trigger (sql_drop): refuses dropping what keeps a bound key unique, or the persons triggers of the bound table; a dropped partition''s persons leave their groups';
 
 CREATE EVENT TRIGGER buying_group_table_rewrite ON table_rewrite
     EXECUTE FUNCTION buying_group_internal.bound_table_rewritten();
 CREATE EVENT TRIGGER buying_group_ddl_command_end ON ddl_command_end
     WHEN TAG IN ('ALTER TABLE', 'CREATE TABLE', 'CREATE TRIGGER', 'ALTER TRIGGER')
     EXECUTE FUNCTION buying_group_internal.bound_tables_altered();
-CREATE EVENT TRIGGER buying_group_sql_drop ON sql_drop WHEN TAG IN ('DROP TRIGGER', 'ALTER TABLE', 'DROP TABLE')
+CREATE EVENT TRIGGER buying_group_sql_drop ON sql_drop WHEN TAG IN ('DROP TRIGGER', 'ALTER TABLE', 'DROP TABLE', 'DROP INDEX')
     EXECUTE FUNCTION buying_group_internal.bound_objects_dropped();

@@ -288,19 +288,6 @@ COMMENT ON COLUMN buying_group.person_engagement.raw_engagement IS 'Capped, weig
 COMMENT ON COLUMN buying_group.person_engagement.engagement IS 'Person engagement score 0..100 (PES)';
 COMMENT ON COLUMN buying_group.person_engagement.as_of IS 'The as_of of the refresh';
 
--- Whether a column alone is unique (a unique index on it, without predicate).
-CREATE FUNCTION buying_group_internal.is_unique_column(tbl regclass, col name)
-RETURNS boolean
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT EXISTS (SELECT FROM pg_catalog.pg_index i
-                     JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-                    WHERE i.indrelid = tbl AND i.indisunique AND i.indnkeyatts = 1
-                      AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = col)
-$$;
-COMMENT ON FUNCTION buying_group_internal.is_unique_column(regclass, name) IS 'Internal: whether a unique index makes the column alone unique';
-
 -- The SQL expressions of the bound activities' time and UTC day.
 CREATE FUNCTION buying_group_internal.activity_time_sql(act buying_group.binding, OUT at_sql text, OUT day_sql text)
 LANGUAGE plpgsql STABLE
@@ -407,7 +394,7 @@ BEGIN
             SELECT d.person_key, d.new_points FROM diff d WHERE NOT d.stored)
         SELECT count(*), min(f.points), max(f.points), (SELECT max(pt.top_weight) FROM points pt) FROM fresh f$q$,
         act.person_column, act.type_column, t.day_sql, act.relation, t.at_sql, per.key_column, per.relation,
-        CASE WHEN buying_group_internal.is_unique_column(per.relation, per.key_column) THEN '' ELSE 'GROUP BY 1' END)
+        CASE WHEN buying_group_internal.is_unique_key(per.relation, per.key_column, NULL) THEN '' ELSE 'GROUP BY 1' END)
     INTO persons, low, high, top USING as_of, m.window_days, m.id, m.daily_cap;
     INSERT INTO buying_group.engagement_refresh AS r (as_of, model_id, top_weight, low_points, high_points)
     VALUES (as_of, m.id, top, coalesce(low, 0), coalesce(high, 0))

@@ -6,10 +6,23 @@
 DO $bindings$
 DECLARE
     b record;
+    msg text;
+    hint text;
 BEGIN
-    FOR b IN SELECT x.kind, x.relation FROM buying_group.binding x ORDER BY x.kind LOOP
+    FOR b IN SELECT x.kind, x.relation, x.key_column, x.account_column FROM buying_group.binding x ORDER BY x.kind LOOP
         PERFORM buying_group_internal.require_bindable(b.relation, b.kind);
         PERFORM buying_group_internal.bound(b.kind);
+        -- 0.1.0 bound keys without checking them: said, not refused (the
+        -- groups stand), until the next change of the table
+        IF b.kind IN ('accounts', 'persons') THEN
+            BEGIN
+                PERFORM buying_group_internal.require_key(b.relation, b.key_column, b.account_column, b.kind, 'bind');
+            EXCEPTION WHEN invalid_table_definition THEN
+                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
+                RAISE WARNING '%', replace(msg, 'cannot bind the ', 'the bound ')
+                    USING DETAIL = 'Changes to the table are refused until its key is NOT NULL and unique.', HINT = hint;
+            END;
+        END IF;
     END LOOP;
 END
 $bindings$;

@@ -13,6 +13,8 @@ DROP FUNCTION buying_group.sync_execute(text, integer, text, text[], text[], boo
 -- role counts live on the group row now, written with its scores (refresh_groups)
 DROP FUNCTION buying_group.count_roles(bigint[], integer[], integer[]);
 DROP FUNCTION buying_group.refresh_groups(bigint[], boolean, numeric[]);
+-- whether a key is unique is asked of the binding's key and account columns
+DROP FUNCTION buying_group.is_unique_column(regclass, name);
 DO $move$
 DECLARE
     f record;
@@ -33,7 +35,7 @@ BEGIN
                     'sync_members', 'sync_persons', 'persons_truncated', 'persons_changed',
                     'install_person_triggers', 'group_for_update', 'require_source', 'activity_weight_guard',
                     'engagement_model_for_update', 'capped_points_transfn', 'capped_points_finalfn',
-                    'capped_points', 'is_unique_column', 'activity_time_sql', 'advance_stages',
+                    'capped_points', 'activity_time_sql', 'advance_stages',
                     'audience_relation', 'persons_type'])
     LOOP
         EXECUTE pg_catalog.format('ALTER %s %s SET SCHEMA buying_group_internal',

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 out=$(mktemp -d)
-trap 'rm -rf "$out"; dropdb --if-exists bg_upgraded; dropdb --if-exists bg_fresh' EXIT
+trap 'rm -rf "$out"; dropdb --if-exists bg_upgraded; dropdb --if-exists bg_fresh; dropdb --if-exists bg_loose_keys' EXIT
 current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" ../../buying_group.control)
 psql_() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
@@ -49,6 +49,22 @@ expected=$(printf '%s\n' "$current" 1 0 t f)
 if [ "$result" != "$expected" ]; then
     echo "upgrade: after the update, expected"; echo "$expected"; echo "got"; echo "$result"; status=1
 fi
+# 0.1.0 bound keys without checking them: the update says which binding's key
+# is not NOT NULL and unique, and DDL on that table is refused until it is
+createdb bg_loose_keys
+psql_ -d bg_loose_keys -c "CREATE EXTENSION buying_group VERSION '0.1.0'" \
+      -c "CREATE TABLE public.acct (k text, n text)" \
+      -c "SELECT buying_group.bind_accounts('public.acct', 'k', 'n')" > /dev/null
+warning=$(psql_ -d bg_loose_keys -c "ALTER EXTENSION buying_group UPDATE TO '$current'" 2>&1)
+refused=$(psql_ -d bg_loose_keys -c "ALTER TABLE public.acct ADD COLUMN x int" 2>&1 || true)
+fixed=$(psql_ -d bg_loose_keys -c "ALTER TABLE public.acct ADD PRIMARY KEY (k)" -c "ALTER TABLE public.acct ADD COLUMN x int" 2>&1)
+if [[ "$warning" != *'WARNING:  the bound accounts table: key column "k" of public.acct allows NULL'* ]] ||
+   [[ "$refused" != *'cannot change the bound accounts table: key column "k" of public.acct allows NULL'* ]] ||
+   [ -n "$fixed" ]; then
+    echo "upgrade: unchecked keys, expected a warning, a refusal, then nothing; got"
+    printf '%s\n--\n%s\n--\n%s\n' "$warning" "$refused" "$fixed"; status=1
+fi
+
 catalog_lines=$(wc -l < "$out/bg_fresh.catalog")
 view_lines=$(wc -l < "$out/bg_fresh.views")
 echo "upgrade: 0.1.0 -> $current, $catalog_lines catalog lines and $view_lines view rows compared, status $status"
