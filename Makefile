@@ -26,7 +26,7 @@ endif
 
 REGRESS      = install catalog rule_errors operators title matching differential completeness groups realtime engagement stages handoff robustness privileges bound_tables scores
 REGRESS_OPTS = --inputdir=.
-ISOLATION      = concurrent_writers refresh_vs_writers notify catalog_vs_writers
+ISOLATION      = concurrent_writers refresh_vs_writers notify catalog_vs_writers unread_updates
 ISOLATION_OPTS = --inputdir=test/isolation
 
 PG_CONFIG ?= pg_config

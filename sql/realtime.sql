@@ -191,6 +191,57 @@ SELECT account_key, solution_interest, completeness_display FROM buying_group.bu
 SELECT type, count(*) FROM buying_group.events WHERE id > :before_change GROUP BY 1 ORDER BY 1;
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 
+-- work that cannot change a membership is skipped, as the calls made show: an
+-- UPDATE of columns no role condition reads only takes the accounts' locks,
+-- and writes into accounts without buying groups stop after them; once a
+-- template reads a column (here through a jsonb path), its UPDATEs sync again
+ALTER TABLE crm.person ADD COLUMN last_seen date, ADD COLUMN attrs jsonb;
+SET track_functions = 'all';
+-- calls so far in the transaction (counted from its start: the counts of
+-- earlier transactions may not have been flushed yet)
+CREATE TEMP TABLE step_calls (n serial, step text, locks bigint, syncs bigint, member_syncs bigint);
+CREATE FUNCTION note(step text) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO step_calls (step, locks, syncs, member_syncs)
+    SELECT step, coalesce(pg_stat_get_xact_function_calls(f.lock), 0), coalesce(pg_stat_get_xact_function_calls(f.sync), 0),
+           coalesce(pg_stat_get_xact_function_calls(f.few), 0)
+      FROM (SELECT 'buying_group_internal.lock_accounts'::regproc::oid AS lock, 'buying_group_internal.sync_persons'::regproc::oid AS sync,
+                   'buying_group_internal.sync_members_few'::regproc::oid AS few) f
+$$;
+CREATE VIEW step_deltas AS
+SELECT step, locks - lag(locks) OVER w AS locks, syncs - lag(syncs) OVER w AS syncs,
+       member_syncs - lag(member_syncs) OVER w AS member_syncs
+  FROM step_calls WINDOW w AS (ORDER BY n) ORDER BY n OFFSET 1;
+BEGIN;
+SELECT note('start');
+UPDATE crm.person SET last_seen = '2026-12-01', attrs = '{"tier": "gold"}' WHERE account_key = 'A';
+SELECT note('unread columns of account A');
+UPDATE crm.person SET job_title = 'Staff Engineer' WHERE person_key = 'p3';
+SELECT note('a read column');
+INSERT INTO crm.person VALUES ('c1', 'C', 'CTO', 'C-Level');
+SELECT note('insert, account without groups');
+UPDATE crm.person SET seniority = 'VP' WHERE person_key = 'c1';
+SELECT note('update, account without groups');
+COMMIT;
+SELECT * FROM step_deltas;
+TRUNCATE step_calls;
+SELECT buying_group.create_template('Tiers') > 0 AS created;
+SELECT buying_group.add_template_role('Tiers', 'Champion', conditions => '{"attr": "attrs.tier", "op": "eq", "value": "platinum"}');
+SELECT buying_group.publish_template('Tiers');
+SELECT buying_group.create_solution_interest('Tiered', 'Tiers') > 0 AS created;
+SELECT buying_group.create_buying_groups('Tiered', 'A and B');
+BEGIN;
+SELECT note('start');
+UPDATE crm.person SET attrs = '{"tier": "platinum"}' WHERE person_key = 'p3';
+SELECT note('the jsonb column a template now reads');
+UPDATE crm.person SET last_seen = '2026-12-02' WHERE person_key = 'p3';
+SELECT note('an unread column');
+COMMIT;
+SELECT * FROM step_deltas;
+RESET track_functions;
+SELECT b.account_key, m.person_key, m.role FROM buying_group.members m
+  JOIN buying_group.buying_groups b ON b.id = m.buying_group_id WHERE b.solution_interest = 'Tiered' ORDER BY 1, 2;
+SELECT count(*) AS problems FROM buying_group.verify_scores();
+
 -- TRUNCATE: every person is gone, so every member
 SELECT max(id) AS before_truncate FROM buying_group.events \gset
 TRUNCATE crm.person;

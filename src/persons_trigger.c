@@ -8,7 +8,8 @@
  * compares keys as text), and hands their distinct values to
  * buying_group_internal.sync_persons(accounts, persons), which locks the
  * accounts and brings every solution interest's memberships and scores up to
- * date. It fires on the bound table and on each of its partitions (for writes
+ * date; an UPDATE that changed none of the columns the groups read only takes
+ * the locks. It fires on the bound table and on each of its partitions (for writes
  * that name a partition). A TRUNCATE of the table goes to
  * buying_group_internal.persons_truncated(); one of a partition brings every
  * group up to date. The calls run with
@@ -33,6 +34,10 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
+#include "utils/inval.h"
+
+#include "persons_columns.h"
+#include "template.h"
 
 PG_FUNCTION_INFO_V1(bg_persons_changed);
 
@@ -166,6 +171,34 @@ collect_rows(Tuplestorestate *rows, TupleDesc desc, AttrNumber key_att, AttrNumb
 }
 
 /*
+ * Did an UPDATE change no column the groups read (persons_columns.c)? Then
+ * it changes no membership, and takes only the accounts' locks, as the sync
+ * would have: a creation job or maintenance run that starts meanwhile waits
+ * for this transaction, and then sees the rows as updated. Under the locks,
+ * with the catalog changes of sessions that committed before seen, it checks
+ * again if a template changed since the first check.
+ */
+static bool
+update_changes_nothing_read(TriggerData *td, AttrNumber key_att, AttrNumber account_att, Datum accounts)
+{
+	static SPIPlanPtr lock_plan = NULL;
+	static Oid	lock_args[1] = {TEXTARRAYOID};
+	Relation	rel = td->tg_relation;
+	uint64		generation = template_cache_generation;
+
+	if (!persons_update_unchanged(td->tg_oldtable, td->tg_newtable, RelationGetDescr(rel),
+								  persons_read_columns(rel, key_att, account_att)))
+		return false;
+	if (SPI_execute_plan(kept_plan(&lock_plan, "SELECT buying_group_internal.lock_accounts($1)", 1, lock_args),
+						 &accounts, NULL, false, 0) < 0)
+		elog(ERROR, "lock_accounts failed");
+	AcceptInvalidationMessages();
+	return generation == template_cache_generation ||
+		persons_update_unchanged(td->tg_oldtable, td->tg_newtable, RelationGetDescr(rel),
+								 persons_read_columns(rel, key_att, account_att));
+}
+
+/*
  * The trigger: INSERT, UPDATE and DELETE statements with transition tables
  * named new_rows / old_rows, and TRUNCATE.
  */
@@ -244,6 +277,12 @@ bg_persons_changed(PG_FUNCTION_ARGS)
 	{
 		args[0] = textset_array(&accounts);
 		args[1] = textset_array(&persons);
+		if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) &&
+			update_changes_nothing_read(td, key_att, account_att, args[0]))
+		{
+			SPI_finish();
+			return PointerGetDatum(NULL);
+		}
 		if (SPI_execute_plan(kept_plan(&sync_plan, "SELECT buying_group_internal.sync_persons($1, $2)", 2, sync_args),
 							 args, nulls, false, 0) < 0)
 			elog(ERROR, "sync_persons failed");

@@ -34,6 +34,7 @@ typedef struct Template
 extern uint64 template_cache_generation;
 
 extern void template_cache_init(void);
+extern void template_cache_watch_catalog(void);
 extern Template *template_get(const char *name, int len);
 
 #endif							/* BUYING_GROUP_TEMPLATE_H */

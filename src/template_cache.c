@@ -59,9 +59,14 @@ template_cache_init(void)
 	CacheRegisterRelcacheCallback(template_relcache_callback, (Datum) 0);
 }
 
-/* Remembers the OIDs of the catalog tables the callback watches. */
-static void
-lookup_catalog_oids(void)
+/*
+ * Remembers the OIDs of the catalog tables the callback watches. Every cache
+ * that template_cache_generation guards calls it when it loads, before
+ * reading the catalog: until then (or after the extension was made again)
+ * the callback does not know the tables and would not move the generation.
+ */
+void
+template_cache_watch_catalog(void)
 {
 	Oid			nsp = get_namespace_oid("buying_group", false);
 	int			i;
@@ -81,7 +86,7 @@ cache_refresh(void)
 	cache_cxt = AllocSetContextCreate(TopMemoryContext, "buying_group templates",
 									  ALLOCSET_DEFAULT_SIZES);
 	cached_templates = NIL;
-	lookup_catalog_oids();
+	template_cache_watch_catalog();
 	cached_generation = template_cache_generation;
 }
 

@@ -3,9 +3,11 @@
 --
 -- A persons statement, top to bottom:
 --   persons_changed() (C, src/persons_trigger.c): the statement trigger reads
---     the touched person and account keys from the transition tables;
---   sync_persons(accounts, persons): locks the accounts, then for each
---     solution interest
+--     the touched person and account keys from the transition tables; an
+--     UPDATE that changed no column the groups read (src/persons_columns.c)
+--     only locks the accounts;
+--   sync_persons(accounts, persons): locks the accounts, stops there if none
+--     of them has a buying group, then for each solution interest
 --   sync_members_few / sync_members (generated for the binding below): one
 --     statement brings the memberships in line and logs their events, then
 --   refresh_groups(ids, ..., count deltas) (100_events_history.sql): one
@@ -203,6 +205,11 @@ DECLARE
 BEGIN
     -- writers of the same account wait for each other (a bulk load waits for all)
     PERFORM buying_group_internal.lock_accounts(accounts);
+    -- persons of accounts without buying groups belong to none (a person who
+    -- left an account that has some brings that account's key too)
+    IF accounts IS NOT NULL AND NOT EXISTS (SELECT FROM buying_group.bgroup g WHERE g.account_key = ANY (accounts)) THEN
+        RETURN;
+    END IF;
     FOR si IN SELECT x.id, t.name AS template, x.update_existing
                 FROM buying_group.solution_interest x JOIN buying_group.template t ON t.id = x.template_id
                ORDER BY x.id LOOP
