@@ -192,8 +192,9 @@ SELECT type, count(*) FROM buying_group.events WHERE id > :before_change GROUP B
 SELECT count(*) AS problems FROM buying_group.verify_scores();
 
 -- work that cannot change a membership is skipped, as the calls made show: an
--- UPDATE of columns no role condition reads only takes the accounts' locks,
--- and writes into accounts without buying groups stop after them; once a
+-- UPDATE of columns no role condition reads, or that leaves every role as it
+-- was, and an INSERT of persons who get no role only take the accounts'
+-- locks; writes into accounts without buying groups stop after them; once a
 -- template reads a column (here through a jsonb path), its UPDATEs sync again
 ALTER TABLE crm.person ADD COLUMN last_seen date, ADD COLUMN attrs jsonb;
 SET track_functions = 'all';
@@ -216,7 +217,13 @@ SELECT note('start');
 UPDATE crm.person SET last_seen = '2026-12-01', attrs = '{"tier": "gold"}' WHERE account_key = 'A';
 SELECT note('unread columns of account A');
 UPDATE crm.person SET job_title = 'Staff Engineer' WHERE person_key = 'p3';
-SELECT note('a read column');
+SELECT note('a read column, another role');
+UPDATE crm.person SET job_title = 'Lead Engineer' WHERE person_key = 'p3';
+SELECT note('a read column, the same role');
+INSERT INTO crm.person VALUES ('p20', 'A', 'Office Manager', NULL);
+SELECT note('insert, no role');
+INSERT INTO crm.person VALUES ('p21', 'A', 'Office Manager', NULL), ('p22', 'B', 'Engineer', NULL);
+SELECT note('insert, one with a role');
 INSERT INTO crm.person VALUES ('c1', 'C', 'CTO', 'C-Level');
 SELECT note('insert, account without groups');
 UPDATE crm.person SET seniority = 'VP' WHERE person_key = 'c1';
@@ -235,6 +242,8 @@ UPDATE crm.person SET attrs = '{"tier": "platinum"}' WHERE person_key = 'p3';
 SELECT note('the jsonb column a template now reads');
 UPDATE crm.person SET last_seen = '2026-12-02' WHERE person_key = 'p3';
 SELECT note('an unread column');
+INSERT INTO crm.person VALUES ('p23', 'B', 'Office Manager', NULL, NULL, '{"tier": "platinum"}');
+SELECT note('insert, a role only the new template gives');
 COMMIT;
 SELECT * FROM step_deltas;
 RESET track_functions;

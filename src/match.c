@@ -141,11 +141,37 @@ match_prepare(FunctionCallInfo fcinfo, text *template_name, HeapTupleHeader row)
 	return bt;
 }
 
+/*
+ * Binds the named template to a row type, in a new memory context under
+ * parent, for a caller that keeps its bindings itself (the persons trigger);
+ * valid while template_cache_generation stays as it was before the call.
+ */
+BoundTemplate *
+match_bind(const char *name, TupleDesc tupdesc, MemoryContext parent)
+{
+	uint64		generation = template_cache_generation;
+	Template   *t = template_get(name, strlen(name));
+
+	return bind_template(t, tupdesc, tupdesc->tdtypeid, tupdesc->tdtypmod, generation, parent);
+}
+
 /* Does role i of a bound template match the current row? */
 bool
 match_role_holds(BoundTemplate *bt, int i)
 {
 	return bt->roles[i] != NULL && rule_eval(bt->roles[i]);
+}
+
+/* The first role, in priority order, whose conditions hold for the current row; -1 if none. */
+int
+match_first_role(BoundTemplate *bt)
+{
+	int			i;
+
+	for (i = 0; i < bt->tmpl->nroles; i++)
+		if (match_role_holds(bt, i))
+			return i;
+	return -1;
 }
 
 PG_FUNCTION_INFO_V1(bg_match_role);
@@ -157,12 +183,11 @@ Datum
 bg_match_role(PG_FUNCTION_ARGS)
 {
 	BoundTemplate *bt = match_prepare(fcinfo, PG_GETARG_TEXT_PP(0), PG_GETARG_HEAPTUPLEHEADER(1));
-	int			i;
+	int			i = match_first_role(bt);
 
-	for (i = 0; i < bt->tmpl->nroles; i++)
-		if (match_role_holds(bt, i))
-			PG_RETURN_TEXT_P(cstring_to_text(bt->tmpl->roles[i].name));
-	PG_RETURN_NULL();
+	if (i < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(bt->tmpl->roles[i].name));
 }
 
 /* SQL match_roles(template, record): every role whose conditions hold, in priority order. */

@@ -26,6 +26,8 @@ typedef struct BoundTemplate
 
 extern BoundTemplate *match_prepare(FunctionCallInfo fcinfo, text *template_name,
 									HeapTupleHeader row);
+extern BoundTemplate *match_bind(const char *name, TupleDesc tupdesc, MemoryContext parent);
 extern bool match_role_holds(BoundTemplate *bt, int i);
+extern int	match_first_role(BoundTemplate *bt);
 
 #endif							/* BUYING_GROUP_MATCH_H */

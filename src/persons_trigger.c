@@ -8,8 +8,10 @@
  * compares keys as text), and hands their distinct values to
  * buying_group_internal.sync_persons(accounts, persons), which locks the
  * accounts and brings every solution interest's memberships and scores up to
- * date; an UPDATE that changed none of the columns the groups read only takes
- * the locks. It fires on the bound table and on each of its partitions (for writes
+ * date; a statement that cannot change a membership (an UPDATE of columns no
+ * role condition reads, or that changes no role; an INSERT of persons who get
+ * none) only takes the locks. It fires on the bound table and on each of its
+ * partitions (for writes
  * that name a partition). A TRUNCATE of the table goes to
  * buying_group_internal.persons_truncated(); one of a partition brings every
  * group up to date. The calls run with
@@ -37,6 +39,7 @@
 #include "utils/inval.h"
 
 #include "persons_columns.h"
+#include "persons_roles.h"
 #include "template.h"
 
 PG_FUNCTION_INFO_V1(bg_persons_changed);
@@ -171,31 +174,48 @@ collect_rows(Tuplestorestate *rows, TupleDesc desc, AttrNumber key_att, AttrNumb
 }
 
 /*
- * Did an UPDATE change no column the groups read (persons_columns.c)? Then
- * it changes no membership, and takes only the accounts' locks, as the sync
- * would have: a creation job or maintenance run that starts meanwhile waits
- * for this transaction, and then sees the rows as updated. Under the locks,
- * with the catalog changes of sessions that committed before seen, it checks
- * again if a template changed since the first check.
+ * Can the statement change no membership? An UPDATE that changed none of the
+ * columns the groups read (persons_columns.c), or no key or account and no
+ * role (persons_roles.c); an INSERT of persons who get no role.
  */
 static bool
-update_changes_nothing_read(TriggerData *td, AttrNumber key_att, AttrNumber account_att, Datum accounts)
+changes_no_membership(TriggerData *td, AttrNumber key_att, AttrNumber account_att)
+{
+	Relation	rel = td->tg_relation;
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		return persons_insert_gets_no_role(rel, td->tg_newtable);
+	if (!TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		return false;
+	return persons_update_unchanged(td->tg_oldtable, td->tg_newtable, desc,
+									persons_read_columns(rel, key_att, account_att)) ||
+		(persons_update_unchanged(td->tg_oldtable, td->tg_newtable, desc,
+								  bms_add_member(bms_make_singleton(key_att), account_att)) &&
+		 persons_update_keeps_roles(rel, td->tg_oldtable, td->tg_newtable));
+}
+
+/*
+ * A statement that changes no membership takes only the accounts' locks, as
+ * the sync would have: a creation job or maintenance run that starts
+ * meanwhile waits for this transaction, and then sees the rows as written.
+ * Under the locks, with the catalog changes of sessions that committed before
+ * seen, it checks again if a template or solution interest changed since.
+ */
+static bool
+sync_not_needed(TriggerData *td, AttrNumber key_att, AttrNumber account_att, Datum accounts)
 {
 	static SPIPlanPtr lock_plan = NULL;
 	static Oid	lock_args[1] = {TEXTARRAYOID};
-	Relation	rel = td->tg_relation;
 	uint64		generation = template_cache_generation;
 
-	if (!persons_update_unchanged(td->tg_oldtable, td->tg_newtable, RelationGetDescr(rel),
-								  persons_read_columns(rel, key_att, account_att)))
+	if (!changes_no_membership(td, key_att, account_att))
 		return false;
 	if (SPI_execute_plan(kept_plan(&lock_plan, "SELECT buying_group_internal.lock_accounts($1)", 1, lock_args),
 						 &accounts, NULL, false, 0) < 0)
 		elog(ERROR, "lock_accounts failed");
 	AcceptInvalidationMessages();
-	return generation == template_cache_generation ||
-		persons_update_unchanged(td->tg_oldtable, td->tg_newtable, RelationGetDescr(rel),
-								 persons_read_columns(rel, key_att, account_att));
+	return generation == template_cache_generation || changes_no_membership(td, key_att, account_att);
 }
 
 /*
@@ -277,8 +297,7 @@ bg_persons_changed(PG_FUNCTION_ARGS)
 	{
 		args[0] = textset_array(&accounts);
 		args[1] = textset_array(&persons);
-		if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) &&
-			update_changes_nothing_read(td, key_att, account_att, args[0]))
+		if (sync_not_needed(td, key_att, account_att, args[0]))
 		{
 			SPI_finish();
 			return PointerGetDatum(NULL);

@@ -54,6 +54,10 @@ $$;
 CREATE TRIGGER solution_interest_guard BEFORE INSERT OR UPDATE ON buying_group.solution_interest
     FOR EACH ROW EXECUTE FUNCTION buying_group_internal.solution_interest_guard();
 
+-- which templates the persons trigger evaluates (persons_roles.c): a change tells every session's cache
+CREATE TRIGGER catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON buying_group.solution_interest
+    FOR EACH STATEMENT EXECUTE FUNCTION buying_group_internal.catalog_changed();
+
 -- Looks up a solution interest by name.
 CREATE FUNCTION buying_group_internal.solution_interest_of(solution_interest text)
 RETURNS buying_group.solution_interest

@@ -5,6 +5,9 @@
 # triggers cost, is left out, and each round starts from the same data.
 #   - 3,000 single-row INSERTs of new persons (a PL/pgSQL loop, one statement
 #     each, so the triggers fire 3,000 times) into 10,000 accounts of 5 persons;
+#   - 3,000 single-row UPDATEs of a column no role condition reads, and 3,000
+#     single-row INSERTs into accounts without buying groups (the most common
+#     writes of a CRM sync);
 #   - COPY of 100,000 new persons into those 10,000 accounts;
 #   - COPY of 100,000 new persons spread over 100,000 accounts that have
 #     buying groups (one new person each: a daily sync of new leads);
@@ -65,6 +68,21 @@ with_and_without "DO \$\$ BEGIN FOR i IN 1..3000 LOOP
         (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], CASE WHEN i % 7 = 0 THEN 'VP' END);
     END LOOP; END \$\$;"
 single_with=$with; single_without=$without
+# what a CRM sync does most: update persons in columns no role condition reads,
+# and insert persons of accounts that have no buying group
+sql -c "ALTER TABLE crm.person ADD COLUMN last_seen timestamptz" -c "VACUUM ANALYZE crm.person"
+echo "-- 3,000 single-row UPDATEs of a column no role condition reads"
+with_and_without "DO \$\$ BEGIN FOR i IN 1..3000 LOOP
+    UPDATE crm.person SET last_seen = '2026-12-02 10:00+00' WHERE person_key = 'p' || (1 + (i * 7919) % 50000);
+    END LOOP; END \$\$;"
+unread_with=$with; unread_without=$without
+echo "-- 3,000 single-row INSERTs into accounts without buying groups"
+with_and_without "DO \$\$ BEGIN FOR i IN 1..3000 LOOP
+    INSERT INTO crm.person VALUES ('n' || i, 'N' || (1 + (i * 7919) % 10000),
+        (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], CASE WHEN i % 7 = 0 THEN 'VP' END);
+    END LOOP; END \$\$;"
+nogroup_with=$with; nogroup_without=$without
+sql -c "ALTER TABLE crm.person DROP COLUMN last_seen"
 sql -c "\\copy (SELECT 'c' || i, 'A' || (1 + i % 10000), (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], NULL FROM generate_series(1, 100000) i) TO '$tmp/small.csv' CSV"
 echo "-- COPY of 100,000 persons"
 with_and_without "\\copy crm.person FROM '$tmp/small.csv' CSV"
@@ -79,8 +97,11 @@ spread_with=$with; spread_without=$without
 echo "verify_scores problems: $(sql -c 'SELECT count(*) FROM buying_group.verify_scores()')"
 
 awk -v sw="$single_with" -v swo="$single_without" -v cw="$small_with" -v cwo="$small_without" \
-    -v pw="$spread_with" -v pwo="$spread_without" 'BEGIN {
+    -v pw="$spread_with" -v pwo="$spread_without" -v uw="$unread_with" -v uwo="$unread_without" \
+    -v nw="$nogroup_with" -v nwo="$nogroup_without" 'BEGIN {
     printf "single-row INSERT, server side, no commit: %.1f us with, %.1f us without a row: %.2fx\n", sw / 3, swo / 3, sw / swo;
+    printf "single-row UPDATE of an unread column:     %.1f us with, %.1f us without a row: %.2fx\n", uw / 3, uwo / 3, uw / uwo;
+    printf "single-row INSERT, account without groups: %.1f us with, %.1f us without a row: %.2fx\n", nw / 3, nwo / 3, nw / nwo;
     printf "COPY 100,000 into 10,000 accounts:  %.2fx (goal <= 2)\n", cw / cwo;
     printf "COPY 100,000 over 100,000 accounts: %.2fx (goal <= 2)\n", pw / pwo }'
 run dropdb "$db"

@@ -1,0 +1,193 @@
+/*
+ * persons_roles.c
+ *		Does an INSERT or UPDATE of persons change the role any of them gets?
+ *
+ * A new person joins the groups of its account only with a role: when no
+ * template of a solution interest that follows attributes (update_existing)
+ * gives any inserted person a role, the INSERT changes no membership (the
+ * other solution interests take in no one new). A person updated without a
+ * new key or account keeps every membership when each such template gives it
+ * the same role as before. The roles come from the evaluator the membership
+ * statement calls through match_role, bound once per shape of the row type
+ * and template cache generation (which solution interests move too).
+ */
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/typcache.h"
+
+#include "match.h"
+#include "persons_roles.h"
+
+/* The templates of the solution interests that follow attributes, bound to one row type. */
+typedef struct RoleCheck
+{
+	MemoryContext cxt;
+	uint64		generation;
+	Oid			typid;
+	uint64		tupdesc_id;		/* the row type's shape (typcache), which DDL changes */
+	int			ntemplates;
+	BoundTemplate **templates;
+	MemoryContext row_cxt;		/* reset per row */
+} RoleCheck;
+
+static RoleCheck *check = NULL;
+
+/* The check for the relation's row type, bound again when the catalog changed (SPI connected). */
+static RoleCheck *
+role_check_for(Relation rel)
+{
+	static SPIPlanPtr plan = NULL;
+	TupleDesc	desc = RelationGetDescr(rel);
+	uint64		generation = template_cache_generation;
+	uint64		tupdesc_id = lookup_type_cache(desc->tdtypeid, TYPECACHE_TUPDESC)->tupDesc_identifier;
+	MemoryContext cxt;
+	MemoryContext old;
+	List	   *names = NIL;
+	ListCell   *lc;
+	uint64		i;
+
+	if (check != NULL && check->generation == generation && check->typid == desc->tdtypeid &&
+		check->tupdesc_id == tupdesc_id)
+		return check;
+	if (check != NULL)
+		MemoryContextDelete(check->cxt);
+	check = NULL;
+	template_cache_watch_catalog();
+	if (plan == NULL)
+	{
+		plan = SPI_prepare("SELECT DISTINCT t.name FROM buying_group.solution_interest si "
+						   "JOIN buying_group.template t ON t.id OPERATOR(pg_catalog.=) si.template_id "
+						   "WHERE si.update_existing ORDER BY 1", 0, NULL);
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "preparing the solution interests query failed: %s", SPI_result_code_string(SPI_result));
+	}
+	if (SPI_execute_plan(plan, NULL, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading the solution interests failed");
+	cxt = AllocSetContextCreate(TopMemoryContext, "buying_group role check", ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	for (i = 0; i < SPI_processed; i++)
+		names = lappend(names, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+	MemoryContextSwitchTo(old);
+
+	PG_TRY();
+	{
+		RoleCheck  *c = MemoryContextAllocZero(cxt, sizeof(RoleCheck));
+		int			n = 0;
+
+		c->cxt = cxt;
+		c->typid = desc->tdtypeid;
+		c->tupdesc_id = tupdesc_id;
+		c->templates = MemoryContextAllocZero(cxt, Max(list_length(names), 1) * sizeof(BoundTemplate *));
+		foreach(lc, names)
+			c->templates[n++] = match_bind(lfirst(lc), desc, cxt);
+		c->ntemplates = n;
+		c->row_cxt = AllocSetContextCreate(cxt, "buying_group role check row", ALLOCSET_SMALL_SIZES);
+		/* read before loading: a change meanwhile makes the check stale at once */
+		c->generation = generation;
+		check = c;
+	}
+	PG_CATCH();
+	{
+		MemoryContextDelete(cxt);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return check;
+}
+
+/* Points every template of the check at the row in slot. */
+static void
+set_row(RoleCheck *c, TupleTableSlot *slot)
+{
+	HeapTupleHeader row;
+	int			t;
+
+	MemoryContextReset(c->row_cxt);
+	row = DatumGetHeapTupleHeader(ExecFetchSlotHeapTupleDatum(slot));
+	for (t = 0; t < c->ntemplates; t++)
+		rule_binding_set_row(c->templates[t]->binding, row);
+}
+
+/* Does any template of the check give the row in slot a role? */
+static bool
+gets_a_role(RoleCheck *c, TupleTableSlot *slot)
+{
+	MemoryContext old = MemoryContextSwitchTo(c->row_cxt);
+	bool		found = false;
+	int			t;
+
+	set_row(c, slot);
+	for (t = 0; t < c->ntemplates && !found; t++)
+		found = match_first_role(c->templates[t]) >= 0;
+	MemoryContextSwitchTo(old);
+	return found;
+}
+
+/* The roles the templates give the row in slot (roles[t]: -1 for none). */
+static void
+roles_of(RoleCheck *c, TupleTableSlot *slot, int *roles)
+{
+	MemoryContext old = MemoryContextSwitchTo(c->row_cxt);
+	int			t;
+
+	set_row(c, slot);
+	for (t = 0; t < c->ntemplates; t++)
+		roles[t] = match_first_role(c->templates[t]);
+	MemoryContextSwitchTo(old);
+}
+
+/* Does no template that follows attributes give any inserted person a role? (SPI connected) */
+bool
+persons_insert_gets_no_role(Relation rel, Tuplestorestate *new_rows)
+{
+	RoleCheck  *c = role_check_for(rel);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsMinimalTuple);
+	bool		none = true;
+
+	tuplestore_rescan(new_rows);
+	while (none && tuplestore_gettupleslot(new_rows, true, false, slot))
+		none = !gets_a_role(c, slot);
+	ExecDropSingleTupleTableSlot(slot);
+	return none;
+}
+
+/*
+ * Does every template that follows attributes give each updated person the
+ * role it gave before? The rows of the transition tables pair by position,
+ * and the caller has checked that keys and accounts did not change. (SPI
+ * connected)
+ */
+bool
+persons_update_keeps_roles(Relation rel, Tuplestorestate *old_rows, Tuplestorestate *new_rows)
+{
+	RoleCheck  *c = role_check_for(rel);
+	TupleDesc	desc = RelationGetDescr(rel);
+	TupleTableSlot *old_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	TupleTableSlot *new_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	int		   *before = palloc(Max(c->ntemplates, 1) * sizeof(int));
+	int		   *after = palloc(Max(c->ntemplates, 1) * sizeof(int));
+	bool		kept = true;
+
+	tuplestore_rescan(old_rows);
+	tuplestore_rescan(new_rows);
+	while (kept)
+	{
+		bool		more_old = tuplestore_gettupleslot(old_rows, true, false, old_slot);
+		bool		more_new = tuplestore_gettupleslot(new_rows, true, false, new_slot);
+
+		if (more_old != more_new)
+			kept = false;
+		if (!more_old || !more_new)
+			break;
+		roles_of(c, old_slot, before);
+		roles_of(c, new_slot, after);
+		kept = memcmp(before, after, c->ntemplates * sizeof(int)) == 0;
+	}
+	ExecDropSingleTupleTableSlot(old_slot);
+	ExecDropSingleTupleTableSlot(new_slot);
+	return kept;
+}
