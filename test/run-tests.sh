@@ -1,7 +1,8 @@
 #!/bin/bash
 # Builds buying_group, starts a throw-away PostgreSQL 15 cluster and runs every
 # test: the pg_regress and isolation suites, the rule-parser fuzz drivers (SQL and libFuzzer), the
-# concurrency stress run, the demo and the crash-recovery test. Ends with the
+# concurrency stress run, the docs that run (the demo and every SQL example of
+# the docs, output checked) and the crash-recovery test. Ends with the
 # line "N passed, N failed"; exits non-zero when anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -34,14 +34,8 @@ if bash test/fuzz/libfuzzer/run.sh; then passed=$((passed + 1)); else failed=$((
 echo "== concurrency stress: pgbench writers on skewed accounts, then verify_scores()"
 if bash test/stress/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
-echo "== the README's demo runs without error"
-createdb demo_check
-if psql -X -q -v ON_ERROR_STOP=1 -d demo_check -f test/demo/demo.sql > /dev/null; then
-    passed=$((passed + 1))
-else
-    failed=$((failed + 1))
-fi
-dropdb demo_check
+echo "== docs that run: the demo and every SQL example of README.md and doc/*.md, output checked"
+if bash test/docs/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo "== crash recovery: an immediate shutdown mid-load, then verify_scores() (restarts the cluster: last)"
 if bash test/crash/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
