@@ -114,45 +114,68 @@ persons_read_columns(Relation rel, AttrNumber key_att, AttrNumber account_att)
 }
 
 /*
- * Did an UPDATE leave every column in cols as it was, in every row? The
+ * Does same(old, new, arg) hold for every row an UPDATE changed? The
  * transition tables hold the rows in the same order, old and new of one row
- * at the same position. Values are compared as stored: a value rewritten
- * the same counts as unchanged, one stored differently as changed (then the
- * caller syncs, which is always right).
+ * at the same position; it stops at the first row for which it does not.
  */
+bool
+persons_update_pairs_all(Tuplestorestate *old_rows, Tuplestorestate *new_rows, TupleDesc desc,
+						 bool (*same) (TupleTableSlot *old_row, TupleTableSlot *new_row, void *arg),
+						 void *arg)
+{
+	TupleTableSlot *old_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	TupleTableSlot *new_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	bool		all = true;
+
+	tuplestore_rescan(old_rows);
+	tuplestore_rescan(new_rows);
+	while (all)
+	{
+		bool		more_old = tuplestore_gettupleslot(old_rows, true, false, old_slot);
+		bool		more_new = tuplestore_gettupleslot(new_rows, true, false, new_slot);
+
+		if (more_old != more_new)
+			all = false;
+		if (!more_old || !more_new)
+			break;
+		all = same(old_slot, new_slot, arg);
+	}
+	ExecDropSingleTupleTableSlot(old_slot);
+	ExecDropSingleTupleTableSlot(new_slot);
+	return all;
+}
+
+/*
+ * Are the columns in cols (a Bitmapset) the same in both rows? Values are
+ * compared as stored: a value rewritten the same counts as unchanged, one
+ * stored differently as changed (then the caller syncs, which is always
+ * right).
+ */
+static bool
+same_columns(TupleTableSlot *old_row, TupleTableSlot *new_row, void *cols)
+{
+	TupleDesc	desc = old_row->tts_tupleDescriptor;
+	int			attno = -1;
+
+	while ((attno = bms_next_member((Bitmapset *) cols, attno)) >= 0)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, attno - 1);
+		bool		old_null;
+		bool		new_null;
+		Datum		old_value = slot_getattr(old_row, attno, &old_null);
+		Datum		new_value = slot_getattr(new_row, attno, &new_null);
+
+		if (old_null != new_null ||
+			(!old_null && !datumIsEqual(old_value, new_value, att->attbyval, att->attlen)))
+			return false;
+	}
+	return true;
+}
+
+/* Did an UPDATE leave every column in cols as it was, in every row? */
 bool
 persons_update_unchanged(Tuplestorestate *old_rows, Tuplestorestate *new_rows, TupleDesc desc,
 						 Bitmapset *cols)
 {
-	TupleTableSlot *old_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	TupleTableSlot *new_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	bool		unchanged = true;
-
-	tuplestore_rescan(old_rows);
-	tuplestore_rescan(new_rows);
-	while (unchanged)
-	{
-		bool		more_old = tuplestore_gettupleslot(old_rows, true, false, old_slot);
-		bool		more_new = tuplestore_gettupleslot(new_rows, true, false, new_slot);
-		int			attno = -1;
-
-		if (more_old != more_new)
-			unchanged = false;
-		if (!more_old || !more_new)
-			break;
-		while (unchanged && (attno = bms_next_member(cols, attno)) >= 0)
-		{
-			Form_pg_attribute att = TupleDescAttr(desc, attno - 1);
-			bool		old_null;
-			bool		new_null;
-			Datum		old_value = slot_getattr(old_slot, attno, &old_null);
-			Datum		new_value = slot_getattr(new_slot, attno, &new_null);
-
-			unchanged = old_null == new_null &&
-				(old_null || datumIsEqual(old_value, new_value, att->attbyval, att->attlen));
-		}
-	}
-	ExecDropSingleTupleTableSlot(old_slot);
-	ExecDropSingleTupleTableSlot(new_slot);
-	return unchanged;
+	return persons_update_pairs_all(old_rows, new_rows, desc, same_columns, cols);
 }

@@ -20,6 +20,7 @@
 #include "utils/typcache.h"
 
 #include "match.h"
+#include "persons_columns.h"
 #include "persons_roles.h"
 
 /* The templates of the solution interests that follow attributes, bound to one row type. */
@@ -155,39 +156,31 @@ persons_insert_gets_no_role(Relation rel, Tuplestorestate *new_rows)
 	return none;
 }
 
+/* Does every template give the two rows the same role? */
+static bool
+same_roles(TupleTableSlot *old_row, TupleTableSlot *new_row, void *arg)
+{
+	RoleCheck  *c = (RoleCheck *) arg;
+	int		   *before = palloc(Max(c->ntemplates, 1) * sizeof(int));
+	int		   *after = palloc(Max(c->ntemplates, 1) * sizeof(int));
+	bool		same;
+
+	roles_of(c, old_row, before);
+	roles_of(c, new_row, after);
+	same = memcmp(before, after, c->ntemplates * sizeof(int)) == 0;
+	pfree(before);
+	pfree(after);
+	return same;
+}
+
 /*
  * Does every template that follows attributes give each updated person the
- * role it gave before? The rows of the transition tables pair by position,
- * and the caller has checked that keys and accounts did not change. (SPI
- * connected)
+ * role it gave before? The caller has checked that keys and accounts did not
+ * change. (SPI connected)
  */
 bool
 persons_update_keeps_roles(Relation rel, Tuplestorestate *old_rows, Tuplestorestate *new_rows)
 {
-	RoleCheck  *c = role_check_for(rel);
-	TupleDesc	desc = RelationGetDescr(rel);
-	TupleTableSlot *old_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	TupleTableSlot *new_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	int		   *before = palloc(Max(c->ntemplates, 1) * sizeof(int));
-	int		   *after = palloc(Max(c->ntemplates, 1) * sizeof(int));
-	bool		kept = true;
-
-	tuplestore_rescan(old_rows);
-	tuplestore_rescan(new_rows);
-	while (kept)
-	{
-		bool		more_old = tuplestore_gettupleslot(old_rows, true, false, old_slot);
-		bool		more_new = tuplestore_gettupleslot(new_rows, true, false, new_slot);
-
-		if (more_old != more_new)
-			kept = false;
-		if (!more_old || !more_new)
-			break;
-		roles_of(c, old_slot, before);
-		roles_of(c, new_slot, after);
-		kept = memcmp(before, after, c->ntemplates * sizeof(int)) == 0;
-	}
-	ExecDropSingleTupleTableSlot(old_slot);
-	ExecDropSingleTupleTableSlot(new_slot);
-	return kept;
+	return persons_update_pairs_all(old_rows, new_rows, RelationGetDescr(rel), same_roles,
+									role_check_for(rel));
 }

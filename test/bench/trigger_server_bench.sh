@@ -60,13 +60,19 @@ with_and_without() {
     echo "   rounds, ms: with ${w[*]} / without ${wo[*]}; median with $with, without $without"
 }
 
+# 3,000 single-row INSERTs of new persons (keys $1 || i) into 10,000 accounts
+# (keys $2 || n), half of whom get a role: a PL/pgSQL loop, one statement each
+insert_loop() {
+    echo "DO \$\$ BEGIN FOR i IN 1..3000 LOOP
+    INSERT INTO crm.person VALUES ('$1' || i, '$2' || (1 + (i * 7919) % 10000),
+        (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], CASE WHEN i % 7 = 0 THEN 'VP' END);
+    END LOOP; END \$\$;"
+}
+
 echo "== 10,000 accounts of 5 persons"
 setup 10000 50000
 echo "-- 3,000 single-row INSERTs"
-with_and_without "DO \$\$ BEGIN FOR i IN 1..3000 LOOP
-    INSERT INTO crm.person VALUES ('s' || i, 'A' || (1 + (i * 7919) % 10000),
-        (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], CASE WHEN i % 7 = 0 THEN 'VP' END);
-    END LOOP; END \$\$;"
+with_and_without "$(insert_loop s A)"
 single_with=$with; single_without=$without
 # what a CRM sync does most: update persons in columns no role condition reads,
 # and insert persons of accounts that have no buying group
@@ -77,10 +83,7 @@ with_and_without "DO \$\$ BEGIN FOR i IN 1..3000 LOOP
     END LOOP; END \$\$;"
 unread_with=$with; unread_without=$without
 echo "-- 3,000 single-row INSERTs into accounts without buying groups"
-with_and_without "DO \$\$ BEGIN FOR i IN 1..3000 LOOP
-    INSERT INTO crm.person VALUES ('n' || i, 'N' || (1 + (i * 7919) % 10000),
-        (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], CASE WHEN i % 7 = 0 THEN 'VP' END);
-    END LOOP; END \$\$;"
+with_and_without "$(insert_loop n N)"
 nogroup_with=$with; nogroup_without=$without
 sql -c "ALTER TABLE crm.person DROP COLUMN last_seen"
 sql -c "\\copy (SELECT 'c' || i, 'A' || (1 + i % 10000), (ARRAY['CTO', 'IT Director', 'Software Engineer', 'Intern'])[1 + i % 4], NULL FROM generate_series(1, 100000) i) TO '$tmp/small.csv' CSV"
