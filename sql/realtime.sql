@@ -199,18 +199,18 @@ SELECT count(*) AS problems FROM buying_group.verify_scores();
 ALTER TABLE crm.person ADD COLUMN last_seen date, ADD COLUMN attrs jsonb;
 SET track_functions = 'all';
 -- calls so far in the transaction (counted from its start: the counts of
--- earlier transactions may not have been flushed yet)
-CREATE TEMP TABLE step_calls (n serial, step text, locks bigint, syncs bigint, member_syncs bigint);
+-- earlier transactions may not have been flushed yet), and the advisory locks
+-- it holds (the shared one of all accounts and one per account written)
+CREATE TEMP TABLE step_calls (n serial, step text, syncs bigint, member_syncs bigint, locks_held bigint);
 CREATE FUNCTION note(step text) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO step_calls (step, locks, syncs, member_syncs)
-    SELECT step, coalesce(pg_stat_get_xact_function_calls(f.lock), 0), coalesce(pg_stat_get_xact_function_calls(f.sync), 0),
-           coalesce(pg_stat_get_xact_function_calls(f.few), 0)
-      FROM (SELECT 'buying_group_internal.lock_accounts'::regproc::oid AS lock, 'buying_group_internal.sync_persons'::regproc::oid AS sync,
+    INSERT INTO step_calls (step, syncs, member_syncs, locks_held)
+    SELECT step, coalesce(pg_stat_get_xact_function_calls(f.sync), 0), coalesce(pg_stat_get_xact_function_calls(f.few), 0),
+           (SELECT count(*) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid())
+      FROM (SELECT 'buying_group_internal.sync_persons'::regproc::oid AS sync,
                    'buying_group_internal.sync_members_few'::regproc::oid AS few) f
 $$;
 CREATE VIEW step_deltas AS
-SELECT step, locks - lag(locks) OVER w AS locks, syncs - lag(syncs) OVER w AS syncs,
-       member_syncs - lag(member_syncs) OVER w AS member_syncs
+SELECT step, syncs - lag(syncs) OVER w AS syncs, member_syncs - lag(member_syncs) OVER w AS member_syncs, locks_held
   FROM step_calls WINDOW w AS (ORDER BY n) ORDER BY n OFFSET 1;
 BEGIN;
 SELECT note('start');

@@ -329,7 +329,10 @@ completeness_of(Template *t, int64 (*assigned) (void *arg, int r), void *arg)
 	}
 	if (nrequired == 0)
 		return NULL;
-	return num_div(num_mul(num(100), numerator), num_mul(weights, product));
+	/* exact; without the trailing zeros of the division's scale (100, not 100.000...) */
+	return DatumGetNumeric(DirectFunctionCall1(numeric_trim_scale,
+											   NumericGetDatum(num_div(num_mul(num(100), numerator),
+																	   num_mul(weights, product)))));
 }
 
 /* Adapter: role counts read from an aggregate state. */

@@ -38,6 +38,7 @@
 #include "utils/tuplestore.h"
 #include "utils/inval.h"
 
+#include "account_locks.h"
 #include "persons_columns.h"
 #include "persons_roles.h"
 #include "template.h"
@@ -205,15 +206,11 @@ changes_no_membership(TriggerData *td, AttrNumber key_att, AttrNumber account_at
 static bool
 sync_not_needed(TriggerData *td, AttrNumber key_att, AttrNumber account_att, Datum accounts)
 {
-	static SPIPlanPtr lock_plan = NULL;
-	static Oid	lock_args[1] = {TEXTARRAYOID};
 	uint64		generation = template_cache_generation;
 
 	if (!changes_no_membership(td, key_att, account_att))
 		return false;
-	if (SPI_execute_plan(kept_plan(&lock_plan, "SELECT buying_group_internal.lock_accounts($1)", 1, lock_args),
-						 &accounts, NULL, false, 0) < 0)
-		elog(ERROR, "lock_accounts failed");
+	lock_accounts(DatumGetArrayTypeP(accounts));
 	AcceptInvalidationMessages();
 	return generation == template_cache_generation || changes_no_membership(td, key_att, account_att);
 }

@@ -90,28 +90,17 @@ $$;
 COMMENT ON FUNCTION buying_group_internal.recount_roles(integer) IS
 'Internal: counts the roles of the buying groups of a solution interest (all when NULL) again from their members';
 
--- Serialises the writers of buying groups by account: the given accounts'
--- locks, taken in one global order (writers of the same account wait for each
--- other, never deadlock), under a shared hold of one lock that excludes
--- everything. NULL, or more than 1,000 accounts (thousands of account locks
--- would overflow the lock table), takes that lock exclusively instead: the
--- bulk jobs' and bulk statements' way. Held until the end of the transaction.
+-- Serialises the writers of buying groups by account (account_locks.c): the
+-- given accounts' locks, taken in one global order (writers of the same
+-- account wait for each other, never deadlock), under a shared hold of one
+-- lock that excludes everything. NULL, or more than 1,000 accounts (thousands
+-- of account locks would overflow the lock table), takes that lock
+-- exclusively instead: the bulk jobs' and bulk statements' way. Held until
+-- the end of the transaction.
 CREATE FUNCTION buying_group_internal.lock_accounts(accounts text[])
 RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF accounts IS NULL OR cardinality(accounts) > 1000 THEN
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('buying_group all accounts', 0));
-    ELSE
-        PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtextextended('buying_group all accounts', 0));
-        PERFORM pg_catalog.pg_advisory_xact_lock(k)
-           FROM (SELECT DISTINCT pg_catalog.hashtextextended('buying_group account ' || a, 0) AS k
-                   FROM unnest(accounts) a ORDER BY 1) l;
-    END IF;
-END
-$$;
+AS 'MODULE_PATHNAME', 'bg_lock_accounts'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT;
 COMMENT ON FUNCTION buying_group_internal.lock_accounts(text[]) IS
 'Internal: serialises writers of the given accounts'' buying groups (NULL: of all of them) until the end of the transaction';
 

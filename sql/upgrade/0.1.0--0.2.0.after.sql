@@ -58,3 +58,10 @@ SELECT buying_group_internal.compile_persons();
 SELECT buying_group_internal.recount_roles(NULL);
 ALTER EXTENSION buying_group DROP TABLE buying_group.bgroup_role;
 DROP TABLE buying_group.bgroup_role;
+
+-- Completeness is stored without the trailing zeros of the division that
+-- computes it (0.1.0: 100.00000000000000000000; now 100): the same values
+UPDATE buying_group.bgroup SET completeness = pg_catalog.trim_scale(completeness)
+ WHERE pg_catalog.scale(completeness) > pg_catalog.min_scale(completeness);
+UPDATE buying_group.score_history SET completeness = pg_catalog.trim_scale(completeness)
+ WHERE pg_catalog.scale(completeness) > pg_catalog.min_scale(completeness);
