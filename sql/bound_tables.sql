@@ -18,9 +18,10 @@ CREATE TABLE crm.person_a PARTITION OF crm.person FOR VALUES IN ('A');
 CREATE TABLE crm.person_b PARTITION OF crm.person FOR VALUES IN ('B');
 INSERT INTO crm.account VALUES ('A', 'Acme'), ('B', 'Beta'), ('C', 'Gamma'), ('D', 'Delta');
 -- a key must name one row: NOT NULL, and unique through a primary key or a
--- unique constraint or index on it alone (persons: or on it and the account
--- column, as crm.person has, partitioned by account); indexes that do not
--- make it unique at every moment do not count
+-- unique constraint or index on it alone (a partitioned persons table: or on
+-- it and the account column, as crm.person has, partitioned by account; not
+-- a plain table, as crm.loose); indexes that do not make it unique at every
+-- moment do not count
 CREATE TABLE crm.loose (id integer, label text, account_key text);
 SELECT buying_group.bind_accounts('crm.loose', 'id', 'label');
 ALTER TABLE crm.loose ALTER COLUMN id SET NOT NULL;
@@ -33,6 +34,7 @@ SELECT buying_group.bind_accounts('crm.loose', 'id', 'label');
 SELECT buying_group.bind_persons('crm.loose', 'id', 'account_key');
 SELECT buying_group.bind_persons('crm.loose', 'id', 'label');
 CREATE UNIQUE INDEX loose_id ON crm.loose (id);
+SELECT buying_group.bind_persons('crm.loose', 'id', 'account_key');
 SELECT buying_group.bind_accounts('crm.loose', 'id', 'label');
 INSERT INTO crm.person VALUES ('a1', 'A', 'CTO', 'vp'), ('b1', 'B', 'Engineer', NULL);
 SELECT buying_group.bind_accounts('crm.account', 'account_key', 'account_name');

@@ -37,23 +37,21 @@ typedef struct RoleCheck
 
 static RoleCheck *check = NULL;
 
-/* The check for the relation's row type, bound again when the catalog changed (SPI connected). */
-static RoleCheck *
-role_check_for(Relation rel)
+/*
+ * Binds the templates of the solution interests that follow attributes to
+ * the relation's row type, as the check of that generation (SPI connected).
+ */
+static void
+role_check_load(Relation rel, uint64 generation, uint64 tupdesc_id)
 {
 	static SPIPlanPtr plan = NULL;
 	TupleDesc	desc = RelationGetDescr(rel);
-	uint64		generation = template_cache_generation;
-	uint64		tupdesc_id = lookup_type_cache(desc->tdtypeid, TYPECACHE_TUPDESC)->tupDesc_identifier;
 	MemoryContext cxt;
 	MemoryContext old;
 	List	   *names = NIL;
 	ListCell   *lc;
 	uint64		i;
 
-	if (check != NULL && check->generation == generation && check->typid == desc->tdtypeid &&
-		check->tupdesc_id == tupdesc_id)
-		return check;
 	if (check != NULL)
 		MemoryContextDelete(check->cxt);
 	check = NULL;
@@ -87,7 +85,6 @@ role_check_for(Relation rel)
 			c->templates[n++] = match_bind(lfirst(lc), desc, cxt);
 		c->ntemplates = n;
 		c->row_cxt = AllocSetContextCreate(cxt, "buying_group role check row", ALLOCSET_SMALL_SIZES);
-		/* read before loading: a change meanwhile makes the check stale at once */
 		c->generation = generation;
 		check = c;
 	}
@@ -97,7 +94,32 @@ role_check_for(Relation rel)
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	return check;
+}
+
+/*
+ * The check for the relation's row type, bound again when the catalog or the
+ * row type changed (SPI connected). Binding a template may itself move the
+ * generation (its load takes locks, which take in invalidations), and the
+ * next template_get then frees the templates bound before: such a check is
+ * thrown away and bound again.
+ */
+static RoleCheck *
+role_check_for(Relation rel)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	uint64		generation = template_cache_generation;
+	uint64		tupdesc_id = lookup_type_cache(desc->tdtypeid, TYPECACHE_TUPDESC)->tupDesc_identifier;
+
+	if (check != NULL && check->generation == generation && check->typid == desc->tdtypeid &&
+		check->tupdesc_id == tupdesc_id)
+		return check;
+	for (;;)
+	{
+		role_check_load(rel, generation, tupdesc_id);
+		if (generation == template_cache_generation)
+			return check;
+		generation = template_cache_generation;
+	}
 }
 
 /* Points every template of the check at the row in slot. */

@@ -35,6 +35,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 #include "utils/inval.h"
 
@@ -197,6 +198,23 @@ changes_no_membership(TriggerData *td, AttrNumber key_att, AttrNumber account_at
 }
 
 /*
+ * The same, with the catalog (templates, solution interests) read as it is
+ * now, as the sync would read it, not as the user's statement found it when
+ * it started: a template and solution interest committed while the
+ * statement ran must be seen, whatever the cache generation says.
+ */
+static bool
+changes_no_membership_now(TriggerData *td, AttrNumber key_att, AttrNumber account_att)
+{
+	bool		none;
+
+	PushActiveSnapshot(GetTransactionSnapshot());
+	none = changes_no_membership(td, key_att, account_att);
+	PopActiveSnapshot();
+	return none;
+}
+
+/*
  * A statement that changes no membership takes only the accounts' locks, as
  * the sync would have: a creation job or maintenance run that starts
  * meanwhile waits for this transaction, and then sees the rows as written.
@@ -208,11 +226,11 @@ sync_not_needed(TriggerData *td, AttrNumber key_att, AttrNumber account_att, Dat
 {
 	uint64		generation = template_cache_generation;
 
-	if (!changes_no_membership(td, key_att, account_att))
+	if (!changes_no_membership_now(td, key_att, account_att))
 		return false;
 	lock_accounts(DatumGetArrayTypeP(accounts));
 	AcceptInvalidationMessages();
-	return generation == template_cache_generation || changes_no_membership(td, key_att, account_att);
+	return generation == template_cache_generation || changes_no_membership_now(td, key_att, account_att);
 }
 
 /*

@@ -212,8 +212,8 @@ COMMENT ON FUNCTION buying_group_internal.is_unique_key(regclass, name, name) IS
 -- Raises unless the key column of an accounts or persons table names one row
 -- (doing: 'bind', or 'alter' when DDL changed the bound table): NOT NULL,
 -- and unique through a primary key or unique constraint (or index) on it
--- alone or, for persons, on it and the account column, which is what a
--- table partitioned by account can have.
+-- alone or, for a partitioned persons table, on it and the account column,
+-- which is what a table partitioned by account can have.
 CREATE FUNCTION buying_group_internal.require_key(tbl regclass, col name, account_col name, what text, doing text)
 RETURNS void
 LANGUAGE plpgsql STABLE
@@ -231,7 +231,12 @@ BEGIN
                   DETAIL = one || ' without a key would be left out of every buying group without a word.',
                   HINT = format('Make the column NOT NULL: ALTER TABLE %s ALTER COLUMN %I SET NOT NULL;', tbl, col);
     END IF;
-    IF NOT buying_group_internal.is_unique_key(tbl, col, account_col) THEN
+    -- with the account column only in a partitioned table, which cannot have
+    -- the key alone unique (in a plain one, one key in two accounts would be
+    -- two persons sharing the scores kept by person key)
+    IF NOT buying_group_internal.is_unique_key(tbl, col, CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
+                                                                    WHERE c.oid = tbl) = 'p'
+                                                               THEN account_col END) THEN
         RAISE EXCEPTION '%: key column "%" of % is not unique', failing, col, tbl
             USING ERRCODE = 'invalid_table_definition',
                   DETAIL = CASE what WHEN 'accounts'
