@@ -68,7 +68,7 @@ for f in README.md doc/*.md; do
             if (kind == "0.1.0" || kind == "pg_cron") { skip = 1; print "SKIP" > "/dev/stderr"; next }
             skip = 0
             print "\\set ECHO none"
-            printf "\\echo \047-- %s, line %d\047\n", file, NR
+            printf "\\echo \047-- %s, example %d\047\n", file, ++examples
             print "BEGIN;"
             if (kind == "fresh") {
                 print "\\o /dev/null"
