@@ -47,14 +47,15 @@ bind_error_callback(void *arg)
 }
 
 /*
- * Binds every role of a template to a row type, in a new memory context.
- * generation is the cache generation read before the template was fetched:
+ * Binds every role of a template to a row type, in a new memory context,
+ * with leaf memos (rule_memo.c) when memoise. generation is the cache
+ * generation read before the template was fetched:
  * if the catalog changed while it was being loaded, the binding is stale at
  * once and is rebuilt at the next call.
  */
 static BoundTemplate *
 bind_template(Template *t, TupleDesc tupdesc, Oid typid, int32 typmod, uint64 generation,
-			  MemoryContext parent)
+			  MemoryContext parent, bool memoise)
 {
 	RuleBinding *binding = rule_binding_create(tupdesc, parent);
 	BoundTemplate *bt = MemoryContextAllocZero(binding->cxt, sizeof(BoundTemplate));
@@ -62,6 +63,7 @@ bind_template(Template *t, TupleDesc tupdesc, Oid typid, int32 typmod, uint64 ge
 	BindContext bc;
 	int			i;
 
+	binding->memoise = memoise;
 	bt->tmpl = t;
 	bt->name = MemoryContextStrdup(binding->cxt, t->name);
 	bt->binding = binding;
@@ -131,7 +133,7 @@ match_prepare(FunctionCallInfo fcinfo, text *template_name, HeapTupleHeader row)
 		Template   *t = template_get(name, len);
 		TupleDesc	tupdesc = lookup_rowtype_tupdesc(typid, typmod);
 
-		bt = bind_template(t, tupdesc, typid, typmod, generation, fcinfo->flinfo->fn_mcxt);
+		bt = bind_template(t, tupdesc, typid, typmod, generation, fcinfo->flinfo->fn_mcxt, true);
 		ReleaseTupleDesc(tupdesc);
 		if (cache->nentries == MATCH_CACHE_ENTRIES)
 			MemoryContextDelete(cache->entries[--cache->nentries]->binding->cxt);
@@ -145,6 +147,8 @@ match_prepare(FunctionCallInfo fcinfo, text *template_name, HeapTupleHeader row)
  * Binds the named template to a row type, in a new memory context under
  * parent, for a caller that keeps its bindings itself (the persons trigger);
  * valid while template_cache_generation stays as it was before the call.
+ * Without leaf memos: such a binding lives as long as the session, and a
+ * memo kept that long could grow to megabytes a column.
  */
 BoundTemplate *
 match_bind(const char *name, TupleDesc tupdesc, MemoryContext parent)
@@ -152,7 +156,7 @@ match_bind(const char *name, TupleDesc tupdesc, MemoryContext parent)
 	uint64		generation = template_cache_generation;
 	Template   *t = template_get(name, strlen(name));
 
-	return bind_template(t, tupdesc, tupdesc->tdtypeid, tupdesc->tdtypmod, generation, parent);
+	return bind_template(t, tupdesc, tupdesc->tdtypeid, tupdesc->tdtypmod, generation, parent, false);
 }
 
 /* Does role i of a bound template match the current row? */

@@ -217,6 +217,7 @@ typedef struct RuleBinding
 	pg_wchar   *wbuf;			/* scratch for regex matching */
 	int			wbuf_cap;
 	MemoryContext scratch;		/* reset per row, for the rare allocating paths */
+	bool		memoise;		/* leaves on text columns keep a memo (rule_memo.c) */
 } RuleBinding;
 
 /* A rule bound inside a RuleBinding. */

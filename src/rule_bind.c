@@ -40,6 +40,7 @@ rule_binding_create(TupleDesc tupdesc, MemoryContext parent)
 	b->nulls = palloc(Max(tupdesc->natts, 1) * sizeof(bool));
 	b->scratch = AllocSetContextCreate(cxt, "buying_group rule scratch",
 									   ALLOCSET_SMALL_SIZES);
+	b->memoise = true;
 	MemoryContextSwitchTo(old);
 	return b;
 }

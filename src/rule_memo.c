@@ -109,7 +109,7 @@ rule_memo_register(BoundRule *br, int node)
 	SlotMemo   *m = slot->memo;
 
 	bl->memo_bit = -1;
-	if (slot->kind != VK_TEXT || slot->engagement)
+	if (!b->memoise || slot->kind != VK_TEXT || slot->engagement)
 		return;
 	if (m == NULL)
 	{
