@@ -32,6 +32,8 @@ typedef struct RoleCheck
 	uint64		tupdesc_id;		/* the row type's shape (typcache), which DDL changes */
 	int			ntemplates;
 	BoundTemplate **templates;
+	int		   *before;			/* roles of an updated row, before and after */
+	int		   *after;
 	MemoryContext row_cxt;		/* reset per row */
 } RoleCheck;
 
@@ -84,6 +86,8 @@ role_check_load(Relation rel, uint64 generation, uint64 tupdesc_id)
 		foreach(lc, names)
 			c->templates[n++] = match_bind(lfirst(lc), desc, cxt);
 		c->ntemplates = n;
+		c->before = MemoryContextAlloc(cxt, Max(n, 1) * sizeof(int));
+		c->after = MemoryContextAlloc(cxt, Max(n, 1) * sizeof(int));
 		c->row_cxt = AllocSetContextCreate(cxt, "buying_group role check row", ALLOCSET_SMALL_SIZES);
 		c->generation = generation;
 		check = c;
@@ -183,16 +187,10 @@ static bool
 same_roles(TupleTableSlot *old_row, TupleTableSlot *new_row, void *arg)
 {
 	RoleCheck  *c = (RoleCheck *) arg;
-	int		   *before = palloc(Max(c->ntemplates, 1) * sizeof(int));
-	int		   *after = palloc(Max(c->ntemplates, 1) * sizeof(int));
-	bool		same;
 
-	roles_of(c, old_row, before);
-	roles_of(c, new_row, after);
-	same = memcmp(before, after, c->ntemplates * sizeof(int)) == 0;
-	pfree(before);
-	pfree(after);
-	return same;
+	roles_of(c, old_row, c->before);
+	roles_of(c, new_row, c->after);
+	return memcmp(c->before, c->after, c->ntemplates * sizeof(int)) == 0;
 }
 
 /*

@@ -11,8 +11,7 @@
  * date; a statement that cannot change a membership (an UPDATE of columns no
  * role condition reads, or that changes no role; an INSERT of persons who get
  * none) only takes the locks. It fires on the bound table and on each of its
- * partitions (for writes
- * that name a partition). A TRUNCATE of the table goes to
+ * partitions (for writes that name a partition). A TRUNCATE of the table goes to
  * buying_group_internal.persons_truncated(); one of a partition brings every
  * group up to date. The calls run with
  * plans kept for the session: on the single-row path of the CRM sync,
@@ -34,10 +33,10 @@
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/inval.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
-#include "utils/inval.h"
 
 #include "account_locks.h"
 #include "persons_columns.h"

@@ -70,8 +70,8 @@ memo_key_equal(const struct varlena *a, const struct varlena *b)
 /* The memo of one attribute slot. */
 typedef struct SlotMemo
 {
-	MemoryContext cxt;			/* the table and its keys */
-	memo_hash  *table;			/* NULL once given up */
+	MemoryContext cxt;			/* the table and its keys; made at the first lookup */
+	memo_hash  *table;			/* NULL until the first lookup, and once given up */
 	bool		given_up;
 	int			nleaves;
 	BoundRule  *rules[MEMO_MAX_LEAVES];	/* leaf k is node nodes[k] of rules[k] */
@@ -80,19 +80,19 @@ typedef struct SlotMemo
 	uint64		lookups;
 	uint64		hits;
 	bool		judged;			/* the hit rate was judged after MEMO_PROBE lookups */
-	bool		row_valid;		/* bits hold the current row's results */
-	uint64		row;			/* ... of the binding's row generation */
+	uint64		row;			/* bits hold the results of this row generation (0: none) */
 	uint64		bits;
 } SlotMemo;
 
-/* Forgets every remembered value (the set of leaves changed). */
+/* Forgets every remembered value (the set of leaves changed, or given up). */
 static void
 memo_forget(SlotMemo *m)
 {
-	MemoryContextReset(m->cxt);
-	m->table = m->given_up ? NULL : memo_create(m->cxt, 256, NULL);
+	if (m->cxt != NULL)
+		MemoryContextReset(m->cxt);
+	m->table = NULL;
 	m->bytes = 0;
-	m->row_valid = false;
+	m->row = 0;
 }
 
 /*
@@ -114,7 +114,6 @@ rule_memo_register(BoundRule *br, int node)
 	if (m == NULL)
 	{
 		m = MemoryContextAllocZero(b->cxt, sizeof(SlotMemo));
-		m->cxt = AllocSetContextCreate(b->cxt, "buying_group rule memo", ALLOCSET_DEFAULT_SIZES);
 		slot->memo = m;
 	}
 	if (m->nleaves == MEMO_MAX_LEAVES)
@@ -154,6 +153,13 @@ memo_bits_of(RuleBinding *b, AttrSlot *slot, SlotMemo *m)
 	if (v == NULL || VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
 		return memo_evaluate(m);
 
+	/* made on first use: a binding of a single-row statement may never need it */
+	if (m->table == NULL)
+	{
+		if (m->cxt == NULL)
+			m->cxt = AllocSetContextCreate(b->cxt, "buying_group rule memo", ALLOCSET_DEFAULT_SIZES);
+		m->table = memo_create(m->cxt, 256, NULL);
+	}
 	e = memo_lookup(m->table, v);
 	m->lookups++;
 	if (e != NULL)
@@ -197,11 +203,11 @@ rule_memo_leaf(BoundRule *br, int node, bool *result)
 
 	if (bl->memo_bit < 0 || m->given_up)
 		return false;
-	if (!m->row_valid || m->row != b->generation)
+	/* rule_binding_set_row moves the generation to 1 or more before any row is read */
+	if (m->row != b->generation)
 	{
 		m->bits = memo_bits_of(b, slot, m);
 		m->row = b->generation;
-		m->row_valid = true;
 	}
 	*result = (m->bits >> bl->memo_bit) & 1;
 	return true;

@@ -5,8 +5,8 @@
  *
  * A statement trigger on the catalog tables (buying_group.role, template,
  * template_role, and solution_interest, which says which templates the
- * persons trigger evaluates) invalidates those tables' relcache entries; the relcache
- * callback registered here then bumps template_cache_generation. Entries
+ * persons trigger evaluates) invalidates those tables' relcache entries; the
+ * relcache callback registered here then bumps template_cache_generation. Entries
  * are freed lazily, at the next template_get, so a caller that checks the
  * generation at the start of every call never touches freed memory.
  */
@@ -31,8 +31,9 @@ static uint64 cached_generation = 0;
 static SPIPlanPtr load_plan = NULL;
 
 #define N_CATALOG_TABLES 4
-static const char *const catalog_tables[N_CATALOG_TABLES] = {"role", "template", "template_role",
-"solution_interest"};
+static const char *const catalog_tables[N_CATALOG_TABLES] = {
+	"role", "template", "template_role", "solution_interest"
+};
 static Oid	catalog_oids[N_CATALOG_TABLES];
 
 /* Relcache callback: a change to a catalog table (or a full reset) stales the cache. */

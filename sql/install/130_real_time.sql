@@ -3,9 +3,11 @@
 --
 -- A persons statement, top to bottom:
 --   persons_changed() (C, src/persons_trigger.c): the statement trigger reads
---     the touched person and account keys from the transition tables; an
---     UPDATE that changed no column the groups read (src/persons_columns.c)
---     only locks the accounts;
+--     the touched person and account keys from the transition tables; a
+--     statement that cannot change a membership only locks the accounts: an
+--     UPDATE of columns no role condition reads (src/persons_columns.c), an
+--     UPDATE that keeps every role or an INSERT of persons who get none
+--     (src/persons_roles.c);
 --   sync_persons(accounts, persons): locks the accounts, stops there if none
 --     of them has a buying group, then for each solution interest
 --   sync_members_few / sync_members (generated for the binding below): one
