@@ -24,7 +24,7 @@ ifeq ($(WERROR),1)
 PG_CFLAGS += -Werror
 endif
 
-REGRESS      = install catalog rule_errors operators title matching differential completeness groups realtime engagement stages handoff robustness privileges bound_tables scores
+REGRESS      = install catalog rule_errors operators title matching differential completeness groups realtime engagement stages handoff robustness privileges bound_tables scores journeys
 REGRESS_OPTS = --inputdir=.
 ISOLATION      = concurrent_writers refresh_vs_writers notify catalog_vs_writers unread_updates
 ISOLATION_OPTS = --inputdir=test/isolation

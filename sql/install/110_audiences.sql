@@ -138,7 +138,15 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     a buying_group.audience := buying_group_internal.audience_of(name);
+    user_journey text := (SELECT j.name FROM buying_group.journey j, pg_catalog.jsonb_each(j.definition -> 'nodes') e
+                           WHERE j.status <> 'stopped' AND e.value ->> 'type' = 'start' AND e.value ->> 'audience' = a.name
+                           ORDER BY j.name LIMIT 1);
 BEGIN
+    IF user_journey IS NOT NULL THEN
+        RAISE EXCEPTION 'audience "%" is the start of journey "%"', a.name, user_journey
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Stop the journey (buying_group.stop_journey) or delete it first.';
+    END IF;
     EXECUTE format('DROP VIEW buying_group_audience.%I', a.view_name);
     DELETE FROM buying_group.audience x WHERE x.id = a.id;
 END

@@ -82,10 +82,11 @@ $$;
 COMMENT ON FUNCTION buying_group_internal.advance_stages(bigint[], boolean) IS
 'Internal: moves the given groups along the automatic transitions whose conditions hold; returns how many moves were made';
 
-CREATE FUNCTION buying_group.set_stage(solution_interest text, account_key text, stage text)
+-- Moves a group to a stage its model allows from where it is, then along the
+-- automatic transitions; "by" (manual or journey) goes into the event.
+CREATE FUNCTION buying_group_internal.move_stage(solution_interest text, account_key text, stage text, by text)
 RETURNS text
 LANGUAGE plpgsql
-SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -133,10 +134,21 @@ BEGIN
     UPDATE buying_group.bgroup x SET stage = target.name WHERE x.id = g.id;
     INSERT INTO buying_group.events (type, buying_group_id, account_key, payload)
     VALUES ('stage_changed', g.id, g.account_key,
-            pg_catalog.jsonb_build_object('old', g.stage, 'new', target.name, 'by', 'manual'));
+            pg_catalog.jsonb_build_object('old', g.stage, 'new', target.name, 'by', move_stage.by));
     PERFORM buying_group_internal.advance_stages(ARRAY[g.id]);
     RETURN (SELECT x.stage FROM buying_group.bgroup x WHERE x.id = g.id);
 END
+$$;
+COMMENT ON FUNCTION buying_group_internal.move_stage(text, text, text, text) IS
+'Internal: moves an account''s buying group to a stage its model allows, then along the automatic transitions; returns the stage it ends in';
+
+CREATE FUNCTION buying_group.set_stage(solution_interest text, account_key text, stage text)
+RETURNS text
+LANGUAGE sql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT buying_group_internal.move_stage(solution_interest, account_key, stage, 'manual')
 $$;
 COMMENT ON FUNCTION buying_group.set_stage(text, text, text) IS
 'Moves an account''s buying group to a stage (name matched ignoring case) if its stage model allows it; returns the stage it ends in, after automatic transitions';

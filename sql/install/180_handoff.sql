@@ -76,39 +76,40 @@ AS $$
 $$;
 COMMENT ON FUNCTION buying_group_internal.audience_relation(text) IS 'Internal: the quoted name of an audience''s view; raises if there is none';
 
-CREATE FUNCTION buying_group.linkedin_companies(audience text)
+-- The accounts of a set (a subquery of account keys as text) with LinkedIn's
+-- company list columns.
+CREATE FUNCTION buying_group_internal.linkedin_companies_of(accounts text)
 RETURNS TABLE (companyname text, companywebsite text, companyemaildomain text, linkedincompanypageurl text,
                stocksymbol text, industry text, city text, state text, companycountry text, zipcode text)
 LANGUAGE plpgsql STABLE
-SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     acc buying_group.binding := buying_group_internal.bound('accounts');
 BEGIN
-    -- the accounts table itself, for the columns the audience's view may predate
-    RETURN QUERY EXECUTE format('SELECT a.%1$I::text, %2$s FROM %3$s a WHERE a.%4$I IN (SELECT v.%4$I FROM %5$s v) '
+    RETURN QUERY EXECUTE format('SELECT a.%1$I::text, %2$s FROM %3$s a WHERE a.%4$I::text IN %5$s '
                                 'ORDER BY 1, a.%4$I::text',
         acc.name_column,
         (SELECT string_agg(buying_group_internal.field_sql(acc, f.field, 'a'), ', ' ORDER BY f.n)
            FROM unnest(ARRAY['website', 'email_domain', 'linkedin_url', 'stock_symbol', 'industry', 'city', 'state',
                              'country', 'zip']) WITH ORDINALITY f(field, n)),
-        acc.relation, acc.key_column, buying_group_internal.audience_relation(audience));
+        acc.relation, acc.key_column, accounts);
 END
 $$;
-COMMENT ON FUNCTION buying_group.linkedin_companies(text) IS
-'The accounts of an audience with LinkedIn''s company list columns, for \copy (...) TO ''file.csv'' CSV HEADER';
+COMMENT ON FUNCTION buying_group_internal.linkedin_companies_of(text) IS
+'Internal: the accounts a subquery of account keys lists, with LinkedIn''s company list columns';
 
-CREATE FUNCTION buying_group.linkedin_contacts(audience text, missing_role text DEFAULT NULL)
+-- The persons of a set of accounts (a subquery of account keys as text; only
+-- accounts with a buying group missing missing_role, when given) with
+-- LinkedIn's contact list columns.
+CREATE FUNCTION buying_group_internal.linkedin_contacts_of(accounts text, missing_role text)
 RETURNS TABLE (email text, firstname text, lastname text, jobtitle text, employeecompany text, country text)
 LANGUAGE plpgsql STABLE
-SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     acc buying_group.binding := buying_group_internal.bound('accounts');
     per buying_group.binding := buying_group_internal.bound('persons');
-    view text := buying_group_internal.audience_relation(audience);
 BEGIN
     IF missing_role IS NOT NULL THEN
         PERFORM buying_group_internal.role_id(missing_role);     -- raises for an unknown role
@@ -116,16 +117,50 @@ BEGIN
     RETURN QUERY EXECUTE format($q$
         SELECT %1$s, %2$s, %3$s, %4$s, a.%5$I::text, %6$s
           FROM %7$s a JOIN %8$s p ON p.%9$I::text = a.%10$I::text
-         WHERE a.%10$I IN (SELECT v.%10$I FROM %11$s v)
+         WHERE a.%10$I::text IN %11$s
            AND ($1 IS NULL
                 OR EXISTS (SELECT FROM buying_group.missing_roles mr WHERE mr.account_key = a.%10$I::text AND mr.role = $1))
          ORDER BY 5, 3, 2, 1, p.%12$I::text$q$,
         buying_group_internal.field_sql(per, 'email', 'p'), buying_group_internal.field_sql(per, 'first_name', 'p'),
         buying_group_internal.field_sql(per, 'last_name', 'p'), buying_group_internal.field_sql(per, 'title', 'p'),
         acc.name_column, buying_group_internal.field_sql(per, 'country', 'p'),
-        acc.relation, per.relation, per.account_column, acc.key_column, view, per.key_column)
+        acc.relation, per.relation, per.account_column, acc.key_column, accounts, per.key_column)
     USING missing_role;
 END
+$$;
+COMMENT ON FUNCTION buying_group_internal.linkedin_contacts_of(text, text) IS
+'Internal: the persons of the accounts a subquery of account keys lists, with LinkedIn''s contact list columns';
+
+-- The account keys of an audience, as a subquery.
+CREATE FUNCTION buying_group_internal.audience_accounts(audience text)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.format('(SELECT v.%I::text FROM %s v)', (buying_group_internal.bound('accounts')).key_column,
+                             buying_group_internal.audience_relation(audience))
+$$;
+COMMENT ON FUNCTION buying_group_internal.audience_accounts(text) IS 'Internal: a subquery listing the account keys of an audience';
+
+CREATE FUNCTION buying_group.linkedin_companies(audience text)
+RETURNS TABLE (companyname text, companywebsite text, companyemaildomain text, linkedincompanypageurl text,
+               stocksymbol text, industry text, city text, state text, companycountry text, zipcode text)
+LANGUAGE sql STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT * FROM buying_group_internal.linkedin_companies_of(buying_group_internal.audience_accounts(audience))
+$$;
+COMMENT ON FUNCTION buying_group.linkedin_companies(text) IS
+'The accounts of an audience with LinkedIn''s company list columns, for \copy (...) TO ''file.csv'' CSV HEADER';
+
+CREATE FUNCTION buying_group.linkedin_contacts(audience text, missing_role text DEFAULT NULL)
+RETURNS TABLE (email text, firstname text, lastname text, jobtitle text, employeecompany text, country text)
+LANGUAGE sql STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT * FROM buying_group_internal.linkedin_contacts_of(buying_group_internal.audience_accounts(audience), missing_role)
 $$;
 COMMENT ON FUNCTION buying_group.linkedin_contacts(text, text) IS
 'The persons of an audience''s accounts (only accounts with a buying group missing missing_role, when given) with LinkedIn''s contact list columns, for \copy (...) TO ''file.csv'' CSV HEADER';

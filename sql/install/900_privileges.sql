@@ -36,7 +36,10 @@ GRANT EXECUTE ON FUNCTION
     buying_group.explain_engagement(bigint),
     buying_group.sales_alert(bigint),
     buying_group.linkedin_companies(text),
-    buying_group.linkedin_contacts(text, text)
+    buying_group.linkedin_contacts(text, text),
+    buying_group.explain_journey(text, text),
+    buying_group.linkedin_list_companies(text),
+    buying_group.linkedin_list_contacts(text, text)
 TO buying_group_reader;
 
 -- admins: the whole API; of the tables, only the processed events to delete

@@ -90,3 +90,71 @@ SELECT pg_catalog.pg_extension_config_dump('buying_group.engagement_refresh', ''
 ALTER TABLE buying_group.bgroup ADD COLUMN role_counts integer[] NOT NULL DEFAULT '{}';
 -- room on each page, so that the updates of scores and counts stay HOT
 ALTER TABLE buying_group.bgroup SET (fillfactor = 70);
+
+-- Account journeys (new in 0.2.0)
+CREATE SEQUENCE buying_group.journey_id_seq AS integer;
+CREATE TABLE buying_group.journey (
+    id           integer PRIMARY KEY DEFAULT pg_catalog.nextval('buying_group.journey_id_seq'),
+    name         text NOT NULL UNIQUE CHECK (pg_catalog.btrim(name) = name AND name <> '' AND pg_catalog.length(name) <= 200),
+    description  text,
+    definition   jsonb NOT NULL,
+    status       text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'live', 'stopped')),
+    created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    published_at timestamptz,
+    stopped_at   timestamptz
+);
+ALTER SEQUENCE buying_group.journey_id_seq OWNED BY buying_group.journey.id;
+COMMENT ON TABLE buying_group.journey IS 'Account journeys: a graph of nodes that accounts of an audience walk through';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.journey', '');
+SELECT pg_catalog.pg_extension_config_dump('buying_group.journey_id_seq', '');
+
+-- Where each account stands in each journey it entered: one row per entry
+-- (an account re-enters as entry 2, 3, ...), at most one of them not ended.
+CREATE TABLE buying_group.journey_account (
+    account_key text NOT NULL,
+    journey_id  integer NOT NULL,      -- a journey's (deleted with it by the API)
+    entry       integer NOT NULL CHECK (entry >= 1),
+    node        text NOT NULL,
+    since       timestamptz NOT NULL,  -- the run (its as_of) that brought it to the node
+    wake_at     timestamptz,           -- wait: when it goes on; listen: when it times out
+    steps       integer NOT NULL DEFAULT 0,
+    entered_at  timestamptz NOT NULL,
+    ended_at    timestamptz,
+    PRIMARY KEY (account_key, journey_id, entry)
+);
+CREATE UNIQUE INDEX journey_account_active ON buying_group.journey_account (account_key, journey_id)
+    WHERE ended_at IS NULL;
+CREATE INDEX journey_account_node ON buying_group.journey_account (journey_id, node) WHERE ended_at IS NULL;
+COMMENT ON TABLE buying_group.journey_account IS 'Where each account stands in each journey it entered';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.journey_account', '');
+
+-- Every step an account took: the node it completed, the path it took and
+-- what it saw or did. A step is written in the transaction that applies it.
+CREATE TABLE buying_group.journey_step (
+    account_key text NOT NULL,
+    journey_id  integer NOT NULL,
+    entry       integer NOT NULL,
+    seq         integer NOT NULL,
+    at          timestamptz NOT NULL,  -- the run's as_of
+    node        text NOT NULL,
+    kind        text NOT NULL,
+    path        text,
+    seen        jsonb,
+    result      jsonb,
+    PRIMARY KEY (account_key, journey_id, entry, seq)
+);
+CREATE INDEX journey_step_node ON buying_group.journey_step (journey_id, node);
+COMMENT ON TABLE buying_group.journey_step IS 'The steps accounts took through journeys, each applied exactly once';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.journey_step', '');
+
+-- The accounts journeys put on LinkedIn export lists.
+CREATE TABLE buying_group.linkedin_list_member (
+    account_key text NOT NULL,
+    list        text NOT NULL CHECK (pg_catalog.btrim(list) = list AND list <> '' AND pg_catalog.length(list) <= 200),
+    added_at    timestamptz NOT NULL,
+    journey_id  integer,
+    PRIMARY KEY (account_key, list)
+);
+CREATE INDEX linkedin_list_member_list ON buying_group.linkedin_list_member (list);
+COMMENT ON TABLE buying_group.linkedin_list_member IS 'Accounts on LinkedIn export lists, put there by journeys';
+SELECT pg_catalog.pg_extension_config_dump('buying_group.linkedin_list_member', '');
